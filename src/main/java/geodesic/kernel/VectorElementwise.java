@@ -69,83 +69,125 @@ final class VectorElementwise implements Elementwise {
     public double dot(int n, float[] x, int xOff, float[] y, int yOff) {
         ScalarElementwise.checkRange("x", x, xOff, n);
         ScalarElementwise.checkRange("y", y, yOff, n);
+        int vectorized = species.loopBound(n);
         double total = 0;
-        int i = 0;
-        int bound = species.loopBound(n);
-        while (i < bound) {
-            int end = i + Math.min(bound - i, BLOCK_VECTORS * lanes);
-            FloatVector a0 = FloatVector.zero(species);
-            FloatVector a1 = a0;
-            FloatVector a2 = a0;
-            FloatVector a3 = a0;
-            for (; i <= end - 4 * lanes; i += 4 * lanes) {
-                a0 = load(x, xOff + i).fma(load(y, yOff + i), a0);
-                a1 = load(x, xOff + i + lanes).fma(load(y, yOff + i + lanes), a1);
-                a2 = load(x, xOff + i + 2 * lanes).fma(load(y, yOff + i + 2 * lanes), a2);
-                a3 = load(x, xOff + i + 3 * lanes).fma(load(y, yOff + i + 3 * lanes), a3);
-            }
-            for (; i < end; i += lanes) {
-                a0 = load(x, xOff + i).fma(load(y, yOff + i), a0);
-            }
-            total += a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        for (int i = 0; i < vectorized; i += BLOCK_VECTORS * lanes) {
+            int len = Math.min(vectorized - i, BLOCK_VECTORS * lanes);
+            total += dotBlock(x, xOff + i, y, yOff + i, len);
         }
-        return total + ScalarElementwise.dotRange(i, n, x, xOff, y, yOff);
+        return total + ScalarElementwise.dotRange(vectorized, n, x, xOff, y, yOff);
     }
 
     @Override
     public double sumOfSquares(int n, float[] x, int off) {
         ScalarElementwise.checkRange("x", x, off, n);
+        int vectorized = species.loopBound(n);
         double total = 0;
-        int i = 0;
-        int bound = species.loopBound(n);
-        while (i < bound) {
-            int end = i + Math.min(bound - i, BLOCK_VECTORS * lanes);
-            FloatVector a0 = FloatVector.zero(species);
-            FloatVector a1 = a0;
-            FloatVector a2 = a0;
-            FloatVector a3 = a0;
-            for (; i <= end - 4 * lanes; i += 4 * lanes) {
-                FloatVector v0 = load(x, off + i);
-                FloatVector v1 = load(x, off + i + lanes);
-                FloatVector v2 = load(x, off + i + 2 * lanes);
-                FloatVector v3 = load(x, off + i + 3 * lanes);
-                a0 = v0.fma(v0, a0);
-                a1 = v1.fma(v1, a1);
-                a2 = v2.fma(v2, a2);
-                a3 = v3.fma(v3, a3);
-            }
-            for (; i < end; i += lanes) {
-                FloatVector v = load(x, off + i);
-                a0 = v.fma(v, a0);
-            }
-            total += a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        for (int i = 0; i < vectorized; i += BLOCK_VECTORS * lanes) {
+            int len = Math.min(vectorized - i, BLOCK_VECTORS * lanes);
+            total += sumOfSquaresBlock(x, off + i, len);
         }
-        return total + ScalarElementwise.dotRange(i, n, x, off, x, off);
+        return total + ScalarElementwise.dotRange(vectorized, n, x, off, x, off);
     }
 
-    /** Sum of one contiguous range, blocked like {@link #dot}. */
+    /** Sum of one contiguous row, blocked like {@link #dot}. */
     private double sum(int n, float[] x, int off) {
+        int vectorized = species.loopBound(n);
         double total = 0;
-        int i = 0;
-        int bound = species.loopBound(n);
-        while (i < bound) {
-            int end = i + Math.min(bound - i, BLOCK_VECTORS * lanes);
-            FloatVector a0 = FloatVector.zero(species);
-            FloatVector a1 = a0;
-            FloatVector a2 = a0;
-            FloatVector a3 = a0;
-            for (; i <= end - 4 * lanes; i += 4 * lanes) {
-                a0 = a0.add(load(x, off + i));
-                a1 = a1.add(load(x, off + i + lanes));
-                a2 = a2.add(load(x, off + i + 2 * lanes));
-                a3 = a3.add(load(x, off + i + 3 * lanes));
-            }
-            for (; i < end; i += lanes) {
-                a0 = a0.add(load(x, off + i));
-            }
-            total += a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        for (int i = 0; i < vectorized; i += BLOCK_VECTORS * lanes) {
+            int len = Math.min(vectorized - i, BLOCK_VECTORS * lanes);
+            total += sumBlock(x, off + i, len);
         }
-        return total + ScalarElementwise.sumRange(i, n, x, off);
+        return total + ScalarElementwise.sumRange(vectorized, n, x, off);
+    }
+
+    /*
+     * The block reductions take a length that is a positive multiple of the lane count, at most BLOCK_VECTORS
+     * vectors. Each accumulator starts from a loaded vector rather than FloatVector.zero(species): the species is
+     * only known at run time, and with a zero start C2 could not type the loop phi exactly and boxed the
+     * accumulators on every iteration (about 15x slower on JDK 25); seeded, they stay in registers.
+     */
+
+    private float dotBlock(float[] x, int xOff, float[] y, int yOff, int len) {
+        FloatVector a0 = load(x, xOff).mul(load(y, yOff));
+        if (len < 4 * lanes) {
+            for (int j = lanes; j < len; j += lanes) {
+                a0 = load(x, xOff + j).fma(load(y, yOff + j), a0);
+            }
+            return a0.reduceLanes(VectorOperators.ADD);
+        }
+        FloatVector a1 = load(x, xOff + lanes).mul(load(y, yOff + lanes));
+        FloatVector a2 = load(x, xOff + 2 * lanes).mul(load(y, yOff + 2 * lanes));
+        FloatVector a3 = load(x, xOff + 3 * lanes).mul(load(y, yOff + 3 * lanes));
+        int j = 4 * lanes;
+        for (int bound4 = len - 4 * lanes; j <= bound4; j += 4 * lanes) {
+            a0 = load(x, xOff + j).fma(load(y, yOff + j), a0);
+            a1 = load(x, xOff + j + lanes).fma(load(y, yOff + j + lanes), a1);
+            a2 = load(x, xOff + j + 2 * lanes).fma(load(y, yOff + j + 2 * lanes), a2);
+            a3 = load(x, xOff + j + 3 * lanes).fma(load(y, yOff + j + 3 * lanes), a3);
+        }
+        for (; j < len; j += lanes) {
+            a0 = load(x, xOff + j).fma(load(y, yOff + j), a0);
+        }
+        return a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+    }
+
+    private float sumOfSquaresBlock(float[] x, int off, int len) {
+        FloatVector v = load(x, off);
+        FloatVector a0 = v.mul(v);
+        if (len < 4 * lanes) {
+            for (int j = lanes; j < len; j += lanes) {
+                v = load(x, off + j);
+                a0 = v.fma(v, a0);
+            }
+            return a0.reduceLanes(VectorOperators.ADD);
+        }
+        FloatVector v1 = load(x, off + lanes);
+        FloatVector v2 = load(x, off + 2 * lanes);
+        FloatVector v3 = load(x, off + 3 * lanes);
+        FloatVector a1 = v1.mul(v1);
+        FloatVector a2 = v2.mul(v2);
+        FloatVector a3 = v3.mul(v3);
+        int j = 4 * lanes;
+        for (int bound4 = len - 4 * lanes; j <= bound4; j += 4 * lanes) {
+            FloatVector v0 = load(x, off + j);
+            v1 = load(x, off + j + lanes);
+            v2 = load(x, off + j + 2 * lanes);
+            v3 = load(x, off + j + 3 * lanes);
+            a0 = v0.fma(v0, a0);
+            a1 = v1.fma(v1, a1);
+            a2 = v2.fma(v2, a2);
+            a3 = v3.fma(v3, a3);
+        }
+        for (; j < len; j += lanes) {
+            v = load(x, off + j);
+            a0 = v.fma(v, a0);
+        }
+        return a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+    }
+
+    private float sumBlock(float[] x, int off, int len) {
+        FloatVector a0 = load(x, off);
+        if (len < 4 * lanes) {
+            for (int j = lanes; j < len; j += lanes) {
+                a0 = a0.add(load(x, off + j));
+            }
+            return a0.reduceLanes(VectorOperators.ADD);
+        }
+        FloatVector a1 = load(x, off + lanes);
+        FloatVector a2 = load(x, off + 2 * lanes);
+        FloatVector a3 = load(x, off + 3 * lanes);
+        int j = 4 * lanes;
+        for (int bound4 = len - 4 * lanes; j <= bound4; j += 4 * lanes) {
+            a0 = a0.add(load(x, off + j));
+            a1 = a1.add(load(x, off + j + lanes));
+            a2 = a2.add(load(x, off + j + 2 * lanes));
+            a3 = a3.add(load(x, off + j + 3 * lanes));
+        }
+        for (; j < len; j += lanes) {
+            a0 = a0.add(load(x, off + j));
+        }
+        return a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
     }
 
     @Override
