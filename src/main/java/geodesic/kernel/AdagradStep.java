@@ -10,7 +10,11 @@ package geodesic.kernel;
  */
 public record AdagradStep(double lr, double eps, double weightDecay) {
 
-    /** @throws IllegalArgumentException if a value is out of range, naming it */
+    /**
+     * Validates the hyper-parameters.
+     *
+     * @throws IllegalArgumentException if a value is out of range, naming it
+     */
     public AdagradStep {
         ScalarElementwise.requireNonNegative("lr", lr);
         ScalarElementwise.requireNonNegative("eps", eps);

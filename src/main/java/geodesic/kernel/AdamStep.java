@@ -14,7 +14,11 @@ package geodesic.kernel;
  */
 public record AdamStep(double lr, double beta1, double beta2, double eps, double weightDecay, int step) {
 
-    /** @throws IllegalArgumentException if a value is out of range, naming it */
+    /**
+     * Validates the hyper-parameters.
+     *
+     * @throws IllegalArgumentException if a value is out of range, naming it
+     */
     public AdamStep {
         ScalarElementwise.requireNonNegative("lr", lr);
         ScalarElementwise.requireInHalfOpenUnitInterval("beta1", beta1);

@@ -16,7 +16,11 @@ package geodesic.kernel;
 public record MomentumStep(double lr, double momentum, double dampening, boolean nesterov, double weightDecay,
                            boolean firstStep) {
 
-    /** @throws IllegalArgumentException if a value is out of range, naming it */
+    /**
+     * Validates the hyper-parameters.
+     *
+     * @throws IllegalArgumentException if a value is out of range, naming it
+     */
     public MomentumStep {
         ScalarElementwise.requireNonNegative("lr", lr);
         if (!(momentum > 0 && momentum <= 1)) {

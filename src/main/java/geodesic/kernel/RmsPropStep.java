@@ -11,7 +11,11 @@ package geodesic.kernel;
  */
 public record RmsPropStep(double lr, double alpha, double eps, double weightDecay) {
 
-    /** @throws IllegalArgumentException if a value is out of range, naming it */
+    /**
+     * Validates the hyper-parameters.
+     *
+     * @throws IllegalArgumentException if a value is out of range, naming it
+     */
     public RmsPropStep {
         ScalarElementwise.requireNonNegative("lr", lr);
         ScalarElementwise.requireInUnitInterval("alpha", alpha);

@@ -9,7 +9,11 @@ package geodesic.kernel;
  */
 public record SgdStep(double lr, double weightDecay) {
 
-    /** @throws IllegalArgumentException if a value is negative, NaN or infinite, naming it */
+    /**
+     * Validates the hyper-parameters.
+     *
+     * @throws IllegalArgumentException if a value is negative, NaN or infinite, naming it
+     */
     public SgdStep {
         ScalarElementwise.requireNonNegative("lr", lr);
         ScalarElementwise.requireNonNegative("weightDecay", weightDecay);

@@ -15,6 +15,14 @@ import jdk.incubator.vector.VectorSpecies;
  * rounding), so maps and updates match {@link ScalarElementwise} bit for bit. Only the reductions use FMA.
  */
 final class VectorElementwise implements Elementwise {
+    /*
+     * Maintainer note on speed. The species is a constructor argument, not a static final constant, so C2 learns
+     * the concrete vector class only from the type profiles inside the JDK's FloatVector methods, which every
+     * caller in the JVM shares. With one float species in use per JVM the kernels run at memory speed; once a
+     * second species has run hot, the profiles turn bimorphic and every kernel here boxes its vectors (measured
+     * 20-40x slower, below the scalar kernels). Results stay correct, which is why the tests may mix widths.
+     */
+
     /**
      * Vectors accumulated in float before a partial sum is added in double. With four accumulators each lane adds
      * at most 32 terms, so a block's float error stays near 32 ulps worst case whatever {@code n} is.
