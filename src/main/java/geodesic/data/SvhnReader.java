@@ -100,8 +100,10 @@ public final class SvhnReader {
             throw new DatasetFormatException(where, "MAT v7.3 (HDF5) file; only MAT v5 is supported, as in the "
                     + "official SVHN files (re-save it in MATLAB with save(..., '-v7'))");
         }
-        if (!text.startsWith("MATLAB 5.0 MAT-file")) {
-            throw new DatasetFormatException(where, "bad magic: not a MAT v5 file (header text starts with \""
+        boolean endianIndicator = (head[126] == 'I' && head[127] == 'M') || (head[126] == 'M' && head[127] == 'I');
+        if (!endianIndicator) {
+            throw new DatasetFormatException(where, "bad magic: not a MAT v5 file (no 'IM' or 'MI' endian indicator "
+                    + "at byte 126; header text starts with \""
                     + text.substring(0, 19).replaceAll("[^\\x20-\\x7e]", "?") + "\")");
         }
     }
