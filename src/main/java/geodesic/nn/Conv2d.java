@@ -1,0 +1,191 @@
+package geodesic.nn;
+
+import geodesic.kernel.Conv2dGeometry;
+import geodesic.kernel.Conv2dKernel;
+import geodesic.tensor.Tensor;
+import java.util.List;
+
+/**
+ * 2-D convolution with zero padding over NCHW images: input {@code [N, C, H, W]}, weight
+ * {@code [C * kernelH * kernelW, outChannels]} (row {@code c * kernelH * kernelW + i * kernelW + j}, the "in x out"
+ * orientation of {@link Dense}), bias {@code [outChannels]}, output {@code [N, outChannels, outH, outW]}, computed
+ * as im2col plus one GEMM by {@link Conv2dKernel}.
+ *
+ * <p>A training forward builds the batch's patch matrix {@code [N * P, patchSize]} ({@code P = outH * outW}) in a
+ * layer-owned buffer and keeps it: backward needs it for the weight gradient, and as a
+ * {@link KroneckerFactorSource} it is exactly the inputs matrix, so capture copies nothing. The output gradient
+ * {@code dy [N, outChannels, outH, outW]} is the factor {@code g} viewed as {@code [N, outChannels, P]}.
+ *
+ * <p>An eval forward builds patch matrices in freshly allocated chunks of at most {@value #EVAL_CHUNK_FLOATS} floats
+ * (at least one image), so inference on a large batch does not need a patch matrix for the whole batch.
+ *
+ * <p>Lifecycle, memory, threading and failures as for every {@link Layer}.
+ */
+public final class Conv2d extends LayerBase implements Layer, KroneckerFactorSource {
+    /** 16 MiB of patches per eval chunk: large enough for one GEMM to run at full speed, small enough to share. */
+    static final int EVAL_CHUNK_FLOATS = 4 << 20;
+
+    private final Conv2dGeometry geometry;
+    private final WeightInit init;
+    private final Kernels kernels;
+    private final Conv2dKernel kernel;
+    private final Parameter weight;
+    private final Parameter bias;
+    private final KroneckerCapture capture;
+    private final float[] weightGradientStep;
+    private final float[] biasGradientStep;
+    private final float[] patchGradients;
+    private Tensor patches;
+    private Tensor output;
+    private Tensor inputGradient;
+    private Tensor outputGradient;
+    private Tensor outputGradientView;
+
+    Conv2d(String name, Conv2dGeometry geometry, WeightInit init, Kernels kernels) {
+        super(name, Shape.of(geometry.channels(), geometry.height(), geometry.width()),
+                Shape.of(geometry.outChannels(), geometry.outHeight(), geometry.outWidth()));
+        this.geometry = geometry;
+        this.init = init;
+        this.kernels = kernels;
+        this.kernel = new Conv2dKernel(geometry, kernels.matMul(), kernels.parallelism());
+        this.weight = Parameter.zeros(name + ".weight", geometry.patchSize(), geometry.outChannels());
+        this.bias = Parameter.zeros(name + ".bias", geometry.outChannels());
+        this.capture = new KroneckerCapture(name);
+        this.weightGradientStep = new float[geometry.weightSize()];
+        this.biasGradientStep = new float[geometry.outChannels()];
+        this.patchGradients = new float[Conv2dKernel.dcolsLength(geometry)];
+    }
+
+    /** The convolution's shape: channels, sizes, kernel, stride and padding. */
+    public Conv2dGeometry geometry() {
+        return geometry;
+    }
+
+    /** The weight initialization scheme chosen when the model was built. */
+    public WeightInit weightInit() {
+        return init;
+    }
+
+    @Override
+    Tensor trainingForward(Tensor x, int n) {
+        capture.forwardStarted();
+        if (patches == null || patches.dim(0) != n * geometry.positions()) {
+            patches = Tensor.zeros(n * geometry.positions(), geometry.patchSize());
+        }
+        output = reuse(output, outputShape, n);
+        kernel.forward(n, x.data(), weight.value().data(), bias.value().data(), patches.data(), output.data());
+        return output;
+    }
+
+    @Override
+    Tensor inferenceForward(Tensor x, int n) {
+        Tensor y = Tensor.zeros(outputShape.withBatch(n));
+        int perImage = geometry.positions() * geometry.patchSize();
+        int chunk = Math.max(1, Math.min(n, EVAL_CHUNK_FLOATS / perImage));
+        float[] w = weight.value().data();
+        float[] b = bias.value().data();
+        float[] cols = new float[chunk * perImage];
+        if (chunk == n) {
+            kernel.forward(n, x.data(), w, b, cols, y.data());
+            return y;
+        }
+        int in = geometry.inputSize();
+        int out = geometry.outputSize();
+        float[] xChunk = new float[chunk * in];
+        float[] yChunk = new float[chunk * out];
+        for (int start = 0; start < n; start += chunk) {
+            int count = Math.min(chunk, n - start);
+            System.arraycopy(x.data(), start * in, xChunk, 0, count * in);
+            kernel.forward(count, xChunk, w, b, cols, yChunk);
+            System.arraycopy(yChunk, 0, y.data(), start * out, count * out);
+        }
+        return y;
+    }
+
+    @Override
+    Tensor trainingBackward(Tensor dy, int n, boolean needInputGradient) {
+        // The kernel overwrites its gradient outputs; parameter gradients accumulate across backward calls.
+        kernel.backwardWeights(n, patches.data(), dy.data(), weightGradientStep, biasGradientStep);
+        kernels.elementwise().axpy(weightGradientStep.length, 1f, weightGradientStep, 0, weight.grad().data(), 0);
+        kernels.elementwise().axpy(biasGradientStep.length, 1f, biasGradientStep, 0, bias.grad().data(), 0);
+        Tensor dx = null;
+        if (needInputGradient) {
+            inputGradient = reuse(inputGradient, inputShape, n);
+            kernel.backwardData(n, dy.data(), weight.value().data(), patchGradients, inputGradient.data());
+            dx = inputGradient;
+        }
+        outputGradient = dy;
+        capture.backwardCompleted();
+        return dx;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return List.of(weight, bias);
+    }
+
+    @Override
+    public void initialize(long seed) {
+        int taps = geometry.kernelH() * geometry.kernelW();
+        init.fill(weight.value().data(), geometry.patchSize(), geometry.outChannels() * taps, seed);
+        bias.value().fillInPlace(0f);
+        weight.grad().fillInPlace(0f);
+        bias.grad().fillInPlace(0f);
+    }
+
+    @Override
+    public Parameter weight() {
+        return weight;
+    }
+
+    @Override
+    public Parameter bias() {
+        return bias;
+    }
+
+    @Override
+    public int inputDim() {
+        return geometry.patchSize();
+    }
+
+    @Override
+    public int outputDim() {
+        return geometry.outChannels();
+    }
+
+    @Override
+    public int positions() {
+        return geometry.positions();
+    }
+
+    @Override
+    public void setKroneckerCapture(boolean enabled) {
+        capture.setEnabled(enabled);
+    }
+
+    @Override
+    public boolean kroneckerCapture() {
+        return capture.enabled();
+    }
+
+    @Override
+    public int examples() {
+        capture.requireValid();
+        return trainingBatch;
+    }
+
+    @Override
+    public Tensor inputs() {
+        capture.requireValid();
+        return patches;
+    }
+
+    @Override
+    public Tensor outputGradients() {
+        capture.requireValid();
+        if (outputGradientView == null || outputGradientView.data() != outputGradient.data()) {
+            outputGradientView = outputGradient.reshape(trainingBatch, geometry.outChannels(), geometry.positions());
+        }
+        return outputGradientView;
+    }
+}
