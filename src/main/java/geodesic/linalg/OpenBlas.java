@@ -297,6 +297,8 @@ public final class OpenBlas {
         return MemorySegment.ofArray(array).asSlice(offset * (long) Float.BYTES);
     }
 
+    /** Reads a NUL-terminated static string returned by OpenBLAS; its length is unknown until the NUL. */
+    @SuppressWarnings("restricted")
     private static String cString(MemorySegment pointer) {
         if (pointer.equals(MemorySegment.NULL)) {
             return "";

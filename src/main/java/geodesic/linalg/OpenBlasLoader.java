@@ -36,6 +36,7 @@ final class OpenBlasLoader {
      *
      * @throws IllegalStateException naming what failed and the override property
      */
+    @SuppressWarnings("restricted") // Opening native libraries is this class's purpose.
     static SymbolLookup load() {
         String override = System.getProperty(PATH_PROPERTY, "").trim();
         try {
@@ -67,6 +68,7 @@ final class OpenBlasLoader {
         };
     }
 
+    @SuppressWarnings("restricted")
     private static SymbolLookup loadBundled(String platform) throws IOException {
         Path dir = Files.createTempDirectory("geodesic-openblas-");
         List<Path> extracted = new ArrayList<>();
@@ -92,6 +94,7 @@ final class OpenBlasLoader {
     }
 
     /** libgfortran needs libgcc_s; the system copy is preferred, the bundled one serves where none is installed. */
+    @SuppressWarnings("restricted")
     private static void loadGccRuntime(String platform, Path dir, List<Path> extracted) throws IOException {
         try {
             SymbolLookup.libraryLookup(GCC_RUNTIME, Arena.global());

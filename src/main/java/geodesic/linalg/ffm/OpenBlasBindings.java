@@ -57,6 +57,7 @@ public final class OpenBlasBindings {
      * @throws IllegalArgumentException naming the first symbol the library lacks (e.g. an OpenBLAS built without
      *                                  LAPACKE)
      */
+    @SuppressWarnings("restricted") // Linking native code is this class's purpose; --enable-native-access gates it.
     public OpenBlasBindings(SymbolLookup library) {
         Linker linker = Linker.nativeLinker();
         Linker.Option critical = Linker.Option.critical(true);
