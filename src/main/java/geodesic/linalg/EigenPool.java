@@ -66,7 +66,11 @@ public final class EigenPool implements AutoCloseable {
         return new EigenPool(solver, threads);
     }
 
-    /** A pool running {@link SymmetricEigensolver#active()} on {@code min(2, available processors)} threads. */
+    /**
+     * A pool running {@link SymmetricEigensolver#active()} on {@code min(2, available processors)} threads.
+     *
+     * @throws IllegalArgumentException if {@code -Dgeodesic.eigensolver} is invalid
+     */
     public static EigenPool withDefaults() {
         return of(SymmetricEigensolver.active(), Math.min(2, Runtime.getRuntime().availableProcessors()));
     }
