@@ -23,7 +23,7 @@ import java.util.Map;
  * <p>Lifecycle, memory, threading and failures as for every {@link Layer}; a training batch with a single value
  * per channel ({@code m == 1}) throws {@link IllegalArgumentException}, since its variance is undefined.
  */
-public final class BatchNorm extends LayerBase implements Layer {
+public final class BatchNorm extends LayerBase {
     private final int channels;
     private final int spatial;
     private final float momentum;
@@ -38,6 +38,8 @@ public final class BatchNorm extends LayerBase implements Layer {
     private Tensor inputGradient;
 
     /**
+     * A batch norm layer; call {@link #initialize(long)} to set its parameters and running statistics.
+     *
      * @throws IllegalArgumentException if {@code momentum} is not in {@code [0, 1]} or {@code epsilon} is not
      *                                  positive
      */

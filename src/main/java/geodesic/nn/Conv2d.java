@@ -21,7 +21,7 @@ import java.util.List;
  *
  * <p>Lifecycle, memory, threading and failures as for every {@link Layer}.
  */
-public final class Conv2d extends LayerBase implements Layer, KroneckerFactorSource {
+public final class Conv2d extends LayerBase implements KroneckerFactorSource {
     /** 16 MiB of patches per eval chunk: large enough for one GEMM to run at full speed, small enough to share. */
     static final int EVAL_CHUNK_FLOATS = 4 << 20;
 

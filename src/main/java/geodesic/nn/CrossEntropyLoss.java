@@ -20,6 +20,10 @@ import java.util.Arrays;
 public final class CrossEntropyLoss {
     private Tensor gradient;
 
+    /** A loss with no gradient buffer yet; the first {@link #forward} allocates it. */
+    public CrossEntropyLoss() {
+    }
+
     /**
      * Computes the mean loss and stores its gradient with respect to the logits, ready for
      * {@link Model#backward(Tensor)}.

@@ -13,7 +13,7 @@ import java.util.List;
  *
  * <p>Lifecycle, memory, threading and failures as for every {@link Layer}.
  */
-public final class Dense extends LayerBase implements Layer, KroneckerFactorSource {
+public final class Dense extends LayerBase implements KroneckerFactorSource {
     private final int in;
     private final int out;
     private final WeightInit init;

@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
  *
  * <p>Lifecycle, memory, threading and failures as for every {@link Layer}.
  */
-public final class Dropout extends LayerBase implements Layer {
+public final class Dropout extends LayerBase {
     private static final int RANDOM_BITS = 24;
 
     private final float p;
@@ -26,6 +26,8 @@ public final class Dropout extends LayerBase implements Layer {
     private Tensor inputGradient;
 
     /**
+     * A dropout layer; call {@link #initialize(long)} to seed its generator.
+     *
      * @throws IllegalArgumentException if {@code p} is not in {@code [0, 1)}
      */
     Dropout(String name, Shape shape, float p) {

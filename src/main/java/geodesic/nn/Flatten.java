@@ -9,7 +9,7 @@ import geodesic.tensor.Tensor;
  *
  * <p>Lifecycle, threading and failures as for every {@link Layer}.
  */
-public final class Flatten extends LayerBase implements Layer {
+public final class Flatten extends LayerBase {
     private Tensor outputView;
     private Tensor inputGradientView;
 

@@ -25,7 +25,7 @@ import java.util.Map;
  * shapes; backward without a preceding training forward throws {@link IllegalStateException}. Arguments are never
  * null.
  */
-public sealed interface Layer permits Dense, Conv2d, Relu, MaxPool2d, Flatten, Dropout, BatchNorm {
+public sealed interface Layer permits LayerBase {
 
     /** Unique name within the model, e.g. {@code "conv1"}; parameters are named {@code name + ".weight"}. */
     String name();

@@ -10,7 +10,8 @@ import java.util.Arrays;
  * pass methods trust their arguments. {@link #trainingBatch} is the batch size of the last training forward, or
  * {@code -1} before the first one.
  */
-abstract class LayerBase {
+abstract sealed class LayerBase implements Layer
+        permits Dense, Conv2d, Relu, MaxPool2d, Flatten, Dropout, BatchNorm {
     private final String name;
     final Shape inputShape;
     final Shape outputShape;
@@ -25,18 +26,22 @@ abstract class LayerBase {
         this.outputShape = outputShape;
     }
 
+    @Override
     public final String name() {
         return name;
     }
 
+    @Override
     public final Shape inputShape() {
         return inputShape;
     }
 
+    @Override
     public final Shape outputShape() {
         return outputShape;
     }
 
+    @Override
     public final Tensor forward(Tensor x, Mode mode) {
         if (!inputShape.matchesBatch(x)) {
             throw new IllegalArgumentException(name + " input: expected " + inputShape.toBatchString() + " but got "
@@ -51,6 +56,7 @@ abstract class LayerBase {
         return y;
     }
 
+    @Override
     public final Tensor backward(Tensor outputGradient, boolean needInputGradient) {
         if (trainingBatch < 0) {
             throw new IllegalStateException(name + ": backward called before any training forward");

@@ -12,7 +12,7 @@ import geodesic.tensor.Tensor;
  *
  * <p>Lifecycle, memory, threading and failures as for every {@link Layer}.
  */
-public final class MaxPool2d extends LayerBase implements Layer {
+public final class MaxPool2d extends LayerBase {
     private final Pool2dGeometry geometry;
     private final MaxPool2dKernel kernel;
     private int[] argmax;

@@ -9,6 +9,8 @@ package geodesic.nn;
  * tensors it allocates and is safe to call from many threads at once.
  */
 public enum Mode {
+    /** Training: batch statistics, dropout, state kept for backward, layer-owned outputs. */
     TRAIN,
+    /** Inference: running statistics, no dropout, nothing kept, new outputs; thread-safe. */
     EVAL
 }

@@ -16,6 +16,8 @@ import geodesic.tensor.Tensor;
 public record Parameter(String name, Tensor value, Tensor grad) {
 
     /**
+     * Checks that the gradient fits the value.
+     *
      * @throws IllegalArgumentException if {@code value} and {@code grad} differ in shape or share storage
      */
     public Parameter {

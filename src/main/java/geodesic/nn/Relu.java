@@ -8,7 +8,7 @@ import geodesic.tensor.Tensor;
  *
  * <p>Lifecycle, memory, threading and failures as for every {@link Layer}.
  */
-public final class Relu extends LayerBase implements Layer {
+public final class Relu extends LayerBase {
     private final Kernels kernels;
     private Tensor output;
     private Tensor inputGradient;

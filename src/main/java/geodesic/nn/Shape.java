@@ -33,6 +33,7 @@ public final class Shape {
         return new Shape(dims.clone());
     }
 
+    /** Number of dimensions per example (the batch dimension not counted). */
     public int rank() {
         return dims.length;
     }
