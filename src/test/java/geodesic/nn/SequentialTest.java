@@ -239,6 +239,32 @@ class SequentialTest {
     }
 
     @Test
+    void plainSgdStepsFitAFixedBatch() {
+        Sequential m = smallCnn(15);
+        Tensor x = GradientCheck.random(new SplittableRandom(16), 8, 2, 8, 8);
+        int[] labels = GradientCheck.labels(new SplittableRandom(17), 8, 5);
+        CrossEntropyLoss loss = new CrossEntropyLoss();
+        double first = Double.NaN;
+        double last = Double.NaN;
+        for (int step = 0; step < 40; step++) {
+            m.zeroGrad();
+            last = loss.forward(m.forward(x, Mode.TRAIN), labels);
+            if (step == 0) {
+                first = last;
+            }
+            m.backward(loss.gradient());
+            for (Parameter p : m.parameters()) {
+                for (int i = 0; i < p.size(); i++) {
+                    p.value().data()[i] -= 0.2f * p.grad().data()[i];
+                }
+            }
+        }
+        double evalLoss = CrossEntropyLoss.loss(m.predict(x), labels);
+        assertTrue(last < 0.3 * first && evalLoss < first, "training loss " + first + " -> " + last
+                + ", eval loss " + evalLoss);
+    }
+
+    @Test
     void buffersAndParametersAreNamedByLayer() {
         Sequential m = smallCnn(0);
         assertEquals(List.of("conv1.weight", "conv1.bias", "bn1.weight", "bn1.bias", "dense1.weight", "dense1.bias"),
