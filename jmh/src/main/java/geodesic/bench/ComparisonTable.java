@@ -70,6 +70,8 @@ public final class ComparisonTable {
         for (RunResult r : results) {
             BenchmarkParams bp = r.getParams();
             Map<String, String> params = new LinkedHashMap<>();
+            String method = bp.getBenchmark();
+            params.put("op", method.substring(method.lastIndexOf('.') + 1));
             for (String k : bp.getParamsKeys()) {
                 if (!k.equals(preset.param())) {
                     params.put(k, bp.getParam(k));
