@@ -1,8 +1,8 @@
 package geodesic.cli;
 
-import geodesic.kernel.KernelProvider;
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.List;
 
 /** Entry point of {@code bin/geodesic}: {@code info | train | bench | experiment}. */
 public final class Main {
@@ -23,16 +23,14 @@ public final class Main {
         try {
             switch (args[0]) {
                 case "info" -> {
-                    out.println("java_version=" + Runtime.version());
-                    out.println("kernels=" + KernelProvider.get().description());
-                    return 0;
+                    return InfoCommand.run(List.of(rest), out);
                 }
                 default -> {
                     err.println("geodesic: unknown command '" + args[0] + "' (expected info, train, bench or experiment)");
                     return 2;
                 }
             }
-        } catch (IllegalArgumentException e) {
+        } catch (UsageException e) {
             err.println("geodesic: " + e.getMessage());
             return 2;
         }

@@ -111,6 +111,25 @@ public final class OpenBlas {
     }
 
     /**
+     * Sets OpenBLAS's own thread count ({@code openblas_set_num_threads}). Geodesic keeps it at 1 and parallelises
+     * across factors itself, because OpenBLAS's threads collapse when the other core is busy; benchmarks raise it to
+     * compare multi-threaded GEMM and must set it back.
+     *
+     * @throws IllegalArgumentException if {@code threads < 1}
+     * @throws IllegalStateException    if OpenBLAS is not available
+     */
+    public static void setThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("OpenBLAS threads must be >= 1, got " + threads);
+        }
+        try {
+            bindings().openblasSetNumThreads.invokeExact(threads);
+        } catch (Throwable t) {
+            throw rethrow("openblas_set_num_threads", t);
+        }
+    }
+
+    /**
      * {@code C = alpha * op(A) * op(B) + beta * C} with row-major arrays ({@code cblas_sgemm}), the same contract as
      * {@code geodesic.kernel.MatMul#gemm}: {@code op(A)} is {@code m x k} (A stored {@code m x k}, {@code lda >= k},
      * or {@code k x m}, {@code lda >= m}, when {@code transA}), likewise {@code op(B)} {@code k x n}, and C is
