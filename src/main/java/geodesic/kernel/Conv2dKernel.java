@@ -1,0 +1,224 @@
+package geodesic.kernel;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * 2-D convolution over a batch of NCHW images as im2col plus GEMM, with the layouts the Kronecker optimizer uses.
+ *
+ * <dl>
+ * <dt>Layouts (all row-major)</dt>
+ * <dd>Input {@code x[N][C][H][W]}; weights {@code w[patch][outC]} ("in x out", {@code patch = C * kh * kw}, row
+ * {@code c * kh * kw + i * kw + j}); bias {@code [outC]}; output and its gradient {@code y, dy[N][outC][outH][outW]};
+ * patch matrix {@code cols[N * P][patch]} with {@code P = outH * outW} rows per image, image-major (see
+ * {@link Im2col}). {@code y_n = (cols_n w)^T + bias}.</dd>
+ * <dt>Work split</dt>
+ * <dd>The forward pass is one GEMM over the whole batch ({@code [N*P x patch] * [patch x outC]}), written into
+ * {@code y} and then transposed image by image into NCHW. The backward passes run one GEMM per image straight off
+ * the NCHW gradient (no transposed copy of {@code dy}); the weight gradient sums the images in index order. GEMMs
+ * parallelize inside the {@link MatMul}; im2col, col2im, transposes and bias sums run on this kernel's
+ * {@link Parallelism}, split by image or channel. No GEMM is started from inside a {@code Parallelism} part, so
+ * the MatMul may run on the same team.</dd>
+ * <dt>Arrays</dt>
+ * <dd>Batch-sized arrays ({@code x, y, cols, dy, dx}) must hold at least the elements a batch needs, so buffers
+ * sized for the largest batch serve a short last batch; only that prefix is read or written. Parameter arrays
+ * ({@code w, bias, dw, dbias}) must have exactly their size. Arrays passed to one call must be distinct.</dd>
+ * <dt>Threading</dt>
+ * <dd>The kernel holds no mutable state: concurrent calls are safe as long as each brings its own arrays (calls
+ * on one {@code Parallelism} team are serialized by the team). Results are bitwise identical for any thread
+ * count, given a MatMul that is.</dd>
+ * </dl>
+ */
+public final class Conv2dKernel {
+    /** Positions per transpose tile: 16 source rows of {@code outC} floats stay in L1 while their columns move. */
+    private static final int TILE = 16;
+
+    private final Conv2dGeometry geometry;
+    private final MatMul matMul;
+    private final Parallelism parallelism;
+
+    /**
+     * A kernel for one convolution shape.
+     *
+     * @throws NullPointerException if an argument is null
+     */
+    public Conv2dKernel(Conv2dGeometry geometry, MatMul matMul, Parallelism parallelism) {
+        this.geometry = Objects.requireNonNull(geometry, "geometry");
+        this.matMul = Objects.requireNonNull(matMul, "matMul");
+        this.parallelism = Objects.requireNonNull(parallelism, "parallelism");
+    }
+
+    /** The convolution shape this kernel computes. */
+    public Conv2dGeometry geometry() {
+        return geometry;
+    }
+
+    /**
+     * Length of the patch-matrix workspace {@code cols} for a batch: {@code batch * positions * patchSize}.
+     *
+     * @throws IllegalArgumentException if {@code batch < 1} or the length exceeds {@code Integer.MAX_VALUE}
+     */
+    public static int colsLength(Conv2dGeometry g, int batch) {
+        return batchLength("cols", batch, (long) g.positions() * g.patchSize());
+    }
+
+    /**
+     * Length of the {@code dcols} workspace of {@link #backwardData}: one image's patch matrix,
+     * {@code positions * patchSize}, whatever the batch, since images are processed one at a time.
+     */
+    public static int dcolsLength(Conv2dGeometry g) {
+        return g.positions() * g.patchSize();
+    }
+
+    /**
+     * Forward pass: fills {@code cols} with the batch's patch matrix and writes {@code y = conv(x, w) + bias}.
+     *
+     * @param batch images N, {@code >= 1}
+     * @param x     input {@code [N][C][H][W]}, read
+     * @param w     weights {@code [patch][outC]}, read
+     * @param bias  {@code [outC]}, read; null for no bias
+     * @param cols  workspace of at least {@link #colsLength} floats, overwritten with the patch matrix
+     *              {@code [N*P][patch]}, which backward and the optimizer read afterwards
+     * @param y     output {@code [N][outC][outH][outW]}, overwritten
+     * @throws IllegalArgumentException if {@code batch < 1} or an array has the wrong length
+     * @throws NullPointerException     if an array other than {@code bias} is null
+     */
+    public void forward(int batch, float[] x, float[] w, float[] bias, float[] cols, float[] y) {
+        Conv2dGeometry g = geometry;
+        int in = g.inputSize(), out = g.outputSize(), patch = g.patchSize(), p = g.positions();
+        int oc = g.outChannels();
+        requireAtLeast("x", x, batchLength("x", batch, in), batch);
+        requireExactly("w", w, g.weightSize());
+        if (bias != null) {
+            requireExactly("bias", bias, oc);
+        }
+        requireAtLeast("cols", cols, colsLength(g, batch), batch);
+        requireAtLeast("y", y, batchLength("y", batch, out), batch);
+
+        int block = p * patch;
+        parallelism.run(batch, n -> Im2col.im2colUnchecked(g, x, n * in, cols, n * block));
+        // Image n's [P x outC] product lands exactly on y's region for image n, which is then transposed in place.
+        matMul.gemm(false, false, batch * p, oc, patch, 1f, cols, 0, patch, w, 0, oc, 0f, y, 0, oc);
+        int parts = Math.min(batch, parallelism.threads());
+        parallelism.run(parts, part -> {
+            float[] scratch = new float[out];
+            for (int n = batch * part / parts, end = batch * (part + 1) / parts; n < end; n++) {
+                System.arraycopy(y, n * out, scratch, 0, out);
+                transposeAddBias(scratch, p, oc, bias, y, n * out);
+            }
+        });
+    }
+
+    /**
+     * Weight and bias gradients: {@code dw = sum_n cols_n^T dy_n^T} and {@code dbias[o] = sum_n sum_pos dy[n][o][pos]},
+     * summed over images in index order.
+     *
+     * @param batch images N, {@code >= 1}
+     * @param cols  patch matrix {@code [N*P][patch]} as left by {@link #forward}, read
+     * @param dy    output gradient {@code [N][outC][outH][outW]}, read
+     * @param dw    {@code [patch][outC]}, overwritten
+     * @param dbias {@code [outC]}, overwritten (sums taken in double); null to skip
+     * @throws IllegalArgumentException if {@code batch < 1} or an array has the wrong length
+     * @throws NullPointerException     if an array other than {@code dbias} is null
+     */
+    public void backwardWeights(int batch, float[] cols, float[] dy, float[] dw, float[] dbias) {
+        Conv2dGeometry g = geometry;
+        int out = g.outputSize(), patch = g.patchSize(), p = g.positions(), oc = g.outChannels();
+        requireAtLeast("cols", cols, colsLength(g, batch), batch);
+        requireAtLeast("dy", dy, batchLength("dy", batch, out), batch);
+        requireExactly("dw", dw, g.weightSize());
+        if (dbias != null) {
+            requireExactly("dbias", dbias, oc);
+        }
+
+        for (int n = 0; n < batch; n++) {
+            matMul.gemm(true, true, patch, oc, p, 1f, cols, n * p * patch, patch, dy, n * out, p,
+                    n == 0 ? 0f : 1f, dw, 0, oc);
+        }
+        if (dbias != null) {
+            parallelism.run(oc, o -> {
+                double s = 0;
+                for (int n = 0; n < batch; n++) {
+                    for (int i = n * out + o * p, end = i + p; i < end; i++) {
+                        s += dy[i];
+                    }
+                }
+                dbias[o] = (float) s;
+            });
+        }
+    }
+
+    /**
+     * Input gradient: {@code dx_n = col2im(dy_n^T w^T)} for every image.
+     *
+     * @param batch images N, {@code >= 1}
+     * @param dy    output gradient {@code [N][outC][outH][outW]}, read
+     * @param w     weights {@code [patch][outC]}, read
+     * @param dcols workspace of at least {@link #dcolsLength} floats, overwritten
+     * @param dx    input gradient {@code [N][C][H][W]}, overwritten
+     * @throws IllegalArgumentException if {@code batch < 1} or an array has the wrong length
+     * @throws NullPointerException     if an array is null
+     */
+    public void backwardData(int batch, float[] dy, float[] w, float[] dcols, float[] dx) {
+        Conv2dGeometry g = geometry;
+        int in = g.inputSize(), out = g.outputSize(), patch = g.patchSize(), p = g.positions();
+        int oc = g.outChannels(), plane = g.height() * g.width(), channels = g.channels();
+        requireAtLeast("dy", dy, batchLength("dy", batch, out), batch);
+        requireExactly("w", w, g.weightSize());
+        requireAtLeast("dcols", dcols, dcolsLength(g), batch);
+        requireAtLeast("dx", dx, batchLength("dx", batch, in), batch);
+
+        // One image at a time keeps dcols (P x patch) in cache between the GEMM and col2im; col2im splits by
+        // channel, which touches disjoint planes of dx.
+        for (int n = 0; n < batch; n++) {
+            matMul.gemm(true, true, p, patch, oc, 1f, dy, n * out, p, w, 0, oc, 0f, dcols, 0, patch);
+            int base = n * in;
+            parallelism.run(channels, c -> {
+                Arrays.fill(dx, base + c * plane, base + (c + 1) * plane, 0f);
+                Im2col.col2imChannels(g, dcols, 0, dx, base, c, c + 1);
+            });
+        }
+    }
+
+    /** {@code dst[o][pos] = src[pos][o] + bias[o]} for {@code src [positions x channels]}, tiled over positions. */
+    private static void transposeAddBias(float[] src, int positions, int channels, float[] bias, float[] dst,
+                                         int dstOffset) {
+        for (int p0 = 0; p0 < positions; p0 += TILE) {
+            int p1 = Math.min(positions, p0 + TILE);
+            for (int o = 0; o < channels; o++) {
+                float b = bias == null ? 0f : bias[o];
+                int d = dstOffset + o * positions;
+                for (int q = p0; q < p1; q++) {
+                    dst[d + q] = src[q * channels + o] + b;
+                }
+            }
+        }
+    }
+
+    private static int batchLength(String name, int batch, long perImage) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+        }
+        long total = batch * perImage;
+        if (total > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(name + " for batch " + batch + " needs " + total
+                    + " elements, more than an array holds; use a smaller batch");
+        }
+        return (int) total;
+    }
+
+    private static void requireAtLeast(String name, float[] a, int length, int batch) {
+        Objects.requireNonNull(a, name);
+        if (a.length < length) {
+            throw new IllegalArgumentException(name + " must have at least " + length + " elements for batch "
+                    + batch + ", got " + a.length);
+        }
+    }
+
+    private static void requireExactly(String name, float[] a, int length) {
+        Objects.requireNonNull(a, name);
+        if (a.length != length) {
+            throw new IllegalArgumentException(name + " must have " + length + " elements, got " + a.length);
+        }
+    }
+}
