@@ -87,29 +87,20 @@ public final class Im2col {
     }
 
     static void col2imUnchecked(Conv2dGeometry g, float[] cols, int colsOffset, float[] dx, int dxOffset) {
-        col2imChannels(g, cols, colsOffset, dx, dxOffset, 0, g.channels());
-    }
-
-    /**
-     * {@link #col2im} restricted to input channels {@code [from, to)}: it touches only those planes of dx, so calls
-     * on disjoint channel ranges of one image may run concurrently.
-     */
-    static void col2imChannels(Conv2dGeometry g, float[] cols, int colsOffset, float[] dx, int dxOffset,
-                               int from, int to) {
-        int height = g.height(), width = g.width();
+        int channels = g.channels(), height = g.height(), width = g.width();
         int kh = g.kernelH(), kw = g.kernelW();
         int outH = g.outHeight(), outW = g.outWidth();
-        int plane = height * width, taps = kh * kw, patch = g.patchSize();
+        int plane = height * width, taps = kh * kw;
+        int d = colsOffset;
         for (int oh = 0; oh < outH; oh++) {
             int ih0 = oh * g.strideH() - g.padH();
             int iLo = Math.max(0, -ih0), iHi = Math.min(kh, height - ih0);
             for (int ow = 0; ow < outW; ow++) {
                 int iw0 = ow * g.strideW() - g.padW();
                 int jLo = Math.max(0, -iw0), jHi = Math.min(kw, width - iw0);
-                int s = dxOffset + from * plane + (ih0 + iLo) * width + iw0;
-                int d = colsOffset + (oh * outW + ow) * patch + from * taps + iLo * kw;
-                for (int c = from; c < to; c++, s += plane, d += taps) {
-                    for (int i = iLo, r = s, e = d; i < iHi; i++, r += width, e += kw) {
+                int s = dxOffset + (ih0 + iLo) * width + iw0;
+                for (int c = 0; c < channels; c++, s += plane, d += taps) {
+                    for (int i = iLo, r = s, e = d + iLo * kw; i < iHi; i++, r += width, e += kw) {
                         for (int j = jLo; j < jHi; j++) {
                             dx[r + j] += cols[e + j];
                         }

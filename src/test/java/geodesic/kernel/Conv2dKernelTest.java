@@ -113,7 +113,7 @@ class Conv2dKernelTest {
         Problem pr = new Problem(g, batch, 13);
         float[] dx = filled(batch * g.inputSize(), Float.NaN);
         kernel(g, Parallelism.sequential())
-                .backwardData(batch, pr.dy, pr.w, new float[Conv2dKernel.dcolsLength(g)], dx);
+                .backwardData(batch, pr.dy, pr.w, new float[Conv2dKernel.dcolsLength(g, batch)], dx);
 
         int p = g.positions(), out = g.outputSize(), plane = g.height() * g.width();
         double[] ref = new double[dx.length], abs = new double[dx.length];
@@ -143,7 +143,7 @@ class Conv2dKernelTest {
         float[] dw = new float[g.weightSize()], dbias = new float[g.outChannels()];
         float[] dx = new float[batch * g.inputSize()];
         k.backwardWeights(batch, cols, pr.dy, dw, dbias);
-        k.backwardData(batch, pr.dy, pr.w, new float[Conv2dKernel.dcolsLength(g)], dx);
+        k.backwardData(batch, pr.dy, pr.w, new float[Conv2dKernel.dcolsLength(g, batch)], dx);
 
         double h = 1e-3;
         double[] x = toDouble(pr.x), w = toDouble(pr.w), b = toDouble(pr.bias);
@@ -177,6 +177,23 @@ class Conv2dKernelTest {
             for (int i = 0; i < names.length; i++) {
                 assertArrayEquals(one[i], par[i], names[i]);
             }
+        }
+    }
+
+    @Test
+    void backwardDataDoesNotDependOnTheWorkspaceGroupSize() {
+        Conv2dGeometry g = new Conv2dGeometry(3, 7, 9, 4, 3, 3, 2, 1, 1, 1);
+        int batch = 5, block = g.positions() * g.patchSize();
+        Problem pr = new Problem(g, batch, 17);
+        Conv2dKernel k = kernel(g, Parallelism.sequential());
+        assertEquals(batch * block, Conv2dKernel.dcolsLength(g, batch));
+        assertEquals(16 * block, Conv2dKernel.dcolsLength(g, 40));
+        float[] whole = new float[batch * g.inputSize()];
+        k.backwardData(batch, pr.dy, pr.w, new float[Conv2dKernel.dcolsLength(g, batch)], whole);
+        for (int dcols : new int[] {block, 2 * block + 1, 3 * block}) {
+            float[] dx = new float[whole.length];
+            k.backwardData(batch, pr.dy, pr.w, new float[dcols], dx);
+            assertArrayEquals(whole, dx, "dcols of " + dcols + " floats");
         }
     }
 
@@ -215,7 +232,7 @@ class Conv2dKernelTest {
         e = assertThrows(IllegalArgumentException.class, () -> k.backwardWeights(2, cols, y, w, new float[2]));
         assertTrue(e.getMessage().contains("dbias must have 3 elements, got 2"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> k.backwardData(2, y, w, new float[1], x));
-        assertTrue(e.getMessage().startsWith("dcols must have at least " + Conv2dKernel.dcolsLength(g)),
+        assertTrue(e.getMessage().startsWith("dcols must have at least " + g.positions() * g.patchSize()),
                 e.getMessage());
     }
 
@@ -255,7 +272,7 @@ class Conv2dKernelTest {
         float[] dx = new float[batch * g.inputSize()];
         k.forward(batch, pr.x, pr.w, pr.bias, cols, y);
         k.backwardWeights(batch, cols, pr.dy, dw, dbias);
-        k.backwardData(batch, pr.dy, pr.w, new float[Conv2dKernel.dcolsLength(g)], dx);
+        k.backwardData(batch, pr.dy, pr.w, new float[Conv2dKernel.dcolsLength(g, batch)], dx);
         return new float[][] {cols, y, dw, dbias, dx};
     }
 
