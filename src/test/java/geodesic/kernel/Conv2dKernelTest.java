@@ -62,11 +62,11 @@ class Conv2dKernelTest {
     }
 
     @Test
-    void forwardWithoutBiasAddsNothing() {
+    void forwardWithoutBiasIgnoresPreviousOutput() {
         Conv2dGeometry g = new Conv2dGeometry(3, 9, 8, 4, 3, 3, 2, 1, 1, 0);
         Problem pr = new Problem(g, 3, 5);
         float[] cols = new float[Conv2dKernel.colsLength(g, 3)];
-        float[] y = new float[3 * g.outputSize()];
+        float[] y = filled(3 * g.outputSize(), Float.NaN);
         kernel(g, Parallelism.sequential()).forward(3, pr.x, pr.w, null, cols, y);
         double[][] ref = referenceForward(g, 3, pr.x, pr.w, new float[g.outChannels()]);
         assertWithinBound("y", y, ref[0], ref[1], g.patchSize());
