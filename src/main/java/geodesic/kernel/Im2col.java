@@ -1,0 +1,126 @@
+package geodesic.kernel;
+
+import java.util.Objects;
+
+/**
+ * Patch extraction for convolutions as matrix products, one image at a time.
+ *
+ * <p>{@link #im2col} turns one NCHW image {@code x[C][H][W]} into its patch matrix {@code cols[P][patch]}, one row
+ * per output position (row {@code oh * outW + ow}), where {@code P = g.positions()} and
+ * {@code patch = g.patchSize()}; entry {@code (row, c * kh * kw + i * kw + j)} is
+ * {@code x[c][oh * strideH - padH + i][ow * strideW - padW + j]}, or zero where that tap falls in the padding.
+ * {@link #col2im} is its adjoint: it adds every patch entry back onto the input pixel it was read from.
+ *
+ * <p>Both walk each patch row in storage order and copy or add runs of {@code kernelW} contiguous input pixels;
+ * padding is handled by clipping those runs once per position rather than testing each tap.
+ *
+ * <p><b>Threading.</b> Stateless; calls on disjoint output regions may run concurrently. Arguments must not be
+ * null.
+ */
+public final class Im2col {
+
+    private Im2col() {
+    }
+
+    /**
+     * Writes the patch matrix of one image: {@code x[xOffset ..]} holds {@code C x H x W} (NCHW, row-major) and
+     * {@code cols[colsOffset ..]} receives {@code P x patch} floats, overwritten, padded taps set to zero.
+     *
+     * @throws IllegalArgumentException if an offset is negative or an array is too short for its region
+     */
+    public static void im2col(Conv2dGeometry g, float[] x, int xOffset, float[] cols, int colsOffset) {
+        checkRegion("x", x, xOffset, g.inputSize());
+        checkRegion("cols", cols, colsOffset, g.positions() * g.patchSize());
+        im2colUnchecked(g, x, xOffset, cols, colsOffset);
+    }
+
+    /**
+     * Adds the patch matrix {@code cols[colsOffset ..]} ({@code P x patch}) of one image onto the image gradient
+     * {@code dx[dxOffset ..]} ({@code C x H x W}), in place: {@code dx += col2im(cols)}. Padded taps are ignored.
+     *
+     * @throws IllegalArgumentException if an offset is negative or an array is too short for its region
+     */
+    public static void col2im(Conv2dGeometry g, float[] cols, int colsOffset, float[] dx, int dxOffset) {
+        checkRegion("cols", cols, colsOffset, g.positions() * g.patchSize());
+        checkRegion("dx", dx, dxOffset, g.inputSize());
+        col2imUnchecked(g, cols, colsOffset, dx, dxOffset);
+    }
+
+    static void im2colUnchecked(Conv2dGeometry g, float[] x, int xOffset, float[] cols, int colsOffset) {
+        int channels = g.channels(), height = g.height(), width = g.width();
+        int kh = g.kernelH(), kw = g.kernelW();
+        int outH = g.outHeight(), outW = g.outWidth();
+        int plane = height * width;
+        int d = colsOffset;
+        for (int oh = 0; oh < outH; oh++) {
+            int ih0 = oh * g.strideH() - g.padH();
+            int iLo = Math.max(0, -ih0), iHi = Math.min(kh, height - ih0);
+            for (int ow = 0; ow < outW; ow++) {
+                int iw0 = ow * g.strideW() - g.padW();
+                int jLo = Math.max(0, -iw0), jHi = Math.min(kw, width - iw0);
+                int s = xOffset + ih0 * width + iw0;
+                if (iLo == 0 && iHi == kh && jLo == 0 && jHi == kw) {
+                    for (int c = 0; c < channels; c++, s += plane) {
+                        for (int i = 0, r = s; i < kh; i++, r += width, d += kw) {
+                            for (int j = 0; j < kw; j++) {
+                                cols[d + j] = x[r + j];
+                            }
+                        }
+                    }
+                } else {
+                    for (int c = 0; c < channels; c++, s += plane) {
+                        for (int i = 0, r = s; i < kh; i++, r += width, d += kw) {
+                            if (i < iLo || i >= iHi) {
+                                zero(cols, d, 0, kw);
+                                continue;
+                            }
+                            zero(cols, d, 0, jLo);
+                            for (int j = jLo; j < jHi; j++) {
+                                cols[d + j] = x[r + j];
+                            }
+                            zero(cols, d, jHi, kw);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    static void col2imUnchecked(Conv2dGeometry g, float[] cols, int colsOffset, float[] dx, int dxOffset) {
+        int channels = g.channels(), height = g.height(), width = g.width();
+        int kh = g.kernelH(), kw = g.kernelW();
+        int outH = g.outHeight(), outW = g.outWidth();
+        int plane = height * width, taps = kh * kw;
+        int d = colsOffset;
+        for (int oh = 0; oh < outH; oh++) {
+            int ih0 = oh * g.strideH() - g.padH();
+            int iLo = Math.max(0, -ih0), iHi = Math.min(kh, height - ih0);
+            for (int ow = 0; ow < outW; ow++) {
+                int iw0 = ow * g.strideW() - g.padW();
+                int jLo = Math.max(0, -iw0), jHi = Math.min(kw, width - iw0);
+                int s = dxOffset + (ih0 + iLo) * width + iw0;
+                for (int c = 0; c < channels; c++, s += plane, d += taps) {
+                    for (int i = iLo, r = s, e = d + iLo * kw; i < iHi; i++, r += width, e += kw) {
+                        for (int j = jLo; j < jHi; j++) {
+                            dx[r + j] += cols[e + j];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void zero(float[] a, int base, int from, int to) {
+        for (int j = from; j < to; j++) {
+            a[base + j] = 0f;
+        }
+    }
+
+    static void checkRegion(String name, float[] array, int offset, int length) {
+        Objects.requireNonNull(array, name);
+        if (offset < 0 || (long) offset + length > array.length) {
+            throw new IllegalArgumentException(name + " region [" + offset + ", " + ((long) offset + length)
+                    + ") does not fit an array of length " + array.length);
+        }
+    }
+}
