@@ -34,7 +34,7 @@ public final class Conv2d extends LayerBase implements KroneckerFactorSource {
     private final KroneckerCapture capture;
     private final float[] weightGradientStep;
     private final float[] biasGradientStep;
-    private final float[] patchGradients;
+    private float[] patchGradients;
     private Tensor patches;
     private Tensor output;
     private Tensor inputGradient;
@@ -53,7 +53,6 @@ public final class Conv2d extends LayerBase implements KroneckerFactorSource {
         this.capture = new KroneckerCapture(name);
         this.weightGradientStep = new float[geometry.weightSize()];
         this.biasGradientStep = new float[geometry.outChannels()];
-        this.patchGradients = new float[Conv2dKernel.dcolsLength(geometry)];
     }
 
     /** The convolution's shape: channels, sizes, kernel, stride and padding. */
@@ -111,6 +110,10 @@ public final class Conv2d extends LayerBase implements KroneckerFactorSource {
         Tensor dx = null;
         if (needInputGradient) {
             inputGradient = reuse(inputGradient, inputShape, n);
+            int workspace = Conv2dKernel.dcolsLength(geometry, n);
+            if (patchGradients == null || patchGradients.length != workspace) {
+                patchGradients = new float[workspace];
+            }
             kernel.backwardData(n, dy.data(), weight.value().data(), patchGradients, inputGradient.data());
             dx = inputGradient;
         }
