@@ -1,0 +1,77 @@
+package geodesic.kernel;
+
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * GotoBLAS-style blocked GEMM rectangle: for each {@code NC}-column block and {@code KC}-deep slice of op(B), pack
+ * the slice once; for each {@code MC}-row block of op(A), pack it; then sweep {@link GemmMicroKernel} tiles over
+ * the block, B strip outer so one strip ({@code KC x NR}) stays in L1 while the A block ({@code MC x KC}) stays in
+ * L2.
+ *
+ * <p>The k dimension is cut into equal slices of at most {@code KC}, depending on k alone; the first slice applies
+ * beta and later ones accumulate, so an element's value never depends on the rectangle it was computed in.
+ * Packing buffers are per thread ({@link GemmWorkspace}).
+ */
+final class PackedGemm implements GemmRectangle {
+    /** Depth of a packed slice: a 256 x 16 float B strip is 16 KiB, half of Zen 3's L1d. */
+    static final int KC = 256;
+    /** Rows of a packed A block: 144 x 256 floats is 144 KiB, well inside a 512 KiB L2; a multiple of MR. */
+    static final int MC = 144;
+    /** Columns of a packed B block: 2048 x 256 floats is 2 MiB, in L3; a multiple of every NR. */
+    static final int NC = 2048;
+
+    private final GemmMicroKernel kernel;
+    private final int nr;
+
+    PackedGemm(VectorSpecies<Float> species) {
+        this.kernel = GemmKernelFactory.forSpecies(species);
+        this.nr = kernel.nr();
+    }
+
+    @Override
+    public void multiply(boolean transA, boolean transB, int rowStart, int rowEnd, int colStart, int colEnd, int k,
+                         float alpha, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
+                         float beta, float[] c, int cOffset, int ldc) {
+        int mr = GemmMicroKernel.MR;
+        int kSlices = GemmDriver.ceilDiv(k, KC);
+        int kcMax = GemmDriver.ceilDiv(k, kSlices);
+        GemmWorkspace ws = GemmWorkspace.current();
+        float[] ap = ws.a(GemmDriver.roundUp(Math.min(MC, rowEnd - rowStart), mr) * kcMax);
+        float[] bp = ws.b(GemmDriver.roundUp(Math.min(NC, colEnd - colStart), nr) * kcMax);
+        float[] tile = ws.tile(mr * nr);
+        for (int jc = colStart; jc < colEnd; jc += NC) {
+            int nc = Math.min(NC, colEnd - jc);
+            for (int slice = 0; slice < kSlices; slice++) {
+                int p0 = (int) ((long) slice * k / kSlices);
+                int kc = (int) ((long) (slice + 1) * k / kSlices) - p0;
+                float sliceBeta = slice == 0 ? beta : 1f;
+                int aRowStride = GemmPacking.aRowStride(transA, kc);
+                int aStepStride = GemmPacking.aStepStride(transA);
+                GemmPacking.packB(transB, b, bOffset, ldb, p0, kc, jc, nc, nr, bp);
+                for (int ic = rowStart; ic < rowEnd; ic += MC) {
+                    int mc = Math.min(MC, rowEnd - ic);
+                    GemmPacking.packA(transA, a, aOffset, lda, ic, mc, p0, kc, ap);
+                    for (int jr = 0; jr < nc; jr += nr) {
+                        int cols = Math.min(nr, nc - jr);
+                        int cColumn = cOffset + jc + jr;
+                        for (int ir = 0; ir < mc; ir += mr) {
+                            kernel.accumulate(kc, ap, ir * kc, aRowStride, aStepStride, bp, jr * kc, tile);
+                            kernel.store(tile, c, cColumn + (ic + ir) * ldc, ldc, Math.min(mr, mc - ir), cols,
+                                    alpha, sliceBeta);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public int rowGranule() {
+        return GemmMicroKernel.MR;
+    }
+
+    @Override
+    public int colGranule() {
+        return nr;
+    }
+}
