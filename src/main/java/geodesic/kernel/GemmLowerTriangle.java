@@ -5,14 +5,19 @@ package geodesic.kernel;
  * computed as the GEMM {@code op(A) = X^T}, {@code op(B) = X} over the square tiles on and below the diagonal only,
  * each tile then mirrored into its upper counterpart, so C is exactly symmetric.
  *
- * <p>Tiles are {@code TILE x TILE} (a multiple of every register tile, so tiles never cut one) and are the parts
- * run on the {@link Parallelism} team; the tiling depends on {@code n} alone and {@link GemmRectangle} results do
- * not depend on it anyway, so results are bitwise identical for any thread count. A tile mirrors itself right
- * after it is computed, while it is still in cache; no other part writes its upper counterpart.
+ * <p>The rows of X are consumed in passes of {@code PASS} rows, each pass running every lower tile: a pass of X
+ * ({@code PASS x n} floats, 800 KiB for n = 801) stays in L2/L3 while all tiles read it, whereas tile after tile
+ * over all rows streamed a tall X (25088 x 801, 80 MB) from memory once per tile. Tiles are {@code TILE x TILE} (a
+ * multiple of every register tile) and are the parts run on the {@link Parallelism} team within a pass. Passes and
+ * tiles depend on {@code n} and {@code rows} alone, and {@link GemmRectangle} results do not depend on the tiling
+ * anyway, so results are bitwise identical for any thread count. A tile mirrors itself in the last pass, while it
+ * is in cache; no other part writes its upper counterpart.
  */
 final class GemmLowerTriangle {
-    /** Side of a tile: 192 x 192 keeps re-packing of X at 2/192 per multiply-add, and wastes little on the diagonal. */
+    /** Side of a tile: re-packing X per tile costs about 2/192 of the multiply-adds, and the diagonal wastes little. */
     static final int TILE = 192;
+    /** Rows of X per pass; a multiple of the packed GEMM's slice depth, so passes add no extra slicing. */
+    static final int PASS = 2 * PackedGemm.KC;
     /** Side of the blocks a tile is transposed in, so both the rows read and the rows written stay in L1. */
     private static final int MIRROR_BLOCK = 16;
     /** Multiply-adds below which waking the team costs more than the split gains. */
@@ -33,50 +38,68 @@ final class GemmLowerTriangle {
         }
         int blocks = GemmDriver.ceilDiv(n, TILE);
         int tiles = blocks * (blocks + 1) / 2;
-        boolean scaleOnly = rows <= 0 || alpha == 0f;
-        if (scaleOnly || parallelism.threads() == 1 || (long) n * n * rows / 2 < PARALLEL_MIN_WORK) {
+        if (rows <= 0 || alpha == 0f) {
             for (int t = 0; t < tiles; t++) {
-                tile(t, scaleOnly, n, rows, alpha, x, xOffset, ldx, beta, c, cOffset, ldc);
+                Tile tile = Tile.of(t, n);
+                GemmDriver.scale(tile.i1 - tile.i0, tile.j1 - tile.j0, beta, c, cOffset + tile.i0 * ldc + tile.j0,
+                        ldc);
+                tile.mirror(c, cOffset, ldc);
             }
-        } else {
-            parallelism.run(tiles, t -> tile(t, false, n, rows, alpha, x, xOffset, ldx, beta, c, cOffset, ldc));
+            return;
+        }
+        boolean parallel = parallelism.threads() > 1 && (long) n * n * rows / 2 >= PARALLEL_MIN_WORK;
+        int passes = GemmDriver.ceilDiv(rows, PASS);
+        for (int pass = 0; pass < passes; pass++) {
+            int kStart = pass * PASS;
+            int kEnd = Math.min(rows, kStart + PASS);
+            float passBeta = pass == 0 ? beta : 1f;
+            boolean last = pass == passes - 1;
+            if (parallel) {
+                parallelism.run(tiles, t -> tile(t, n, kStart, kEnd, last, alpha, x, xOffset, ldx, passBeta, c,
+                        cOffset, ldc));
+            } else {
+                for (int t = 0; t < tiles; t++) {
+                    tile(t, n, kStart, kEnd, last, alpha, x, xOffset, ldx, passBeta, c, cOffset, ldc);
+                }
+            }
         }
     }
 
-    private void tile(int t, boolean scaleOnly, int n, int rows, float alpha, float[] x, int xOffset, int ldx,
-                      float beta, float[] c, int cOffset, int ldc) {
-        // Tiles are numbered row by row through the lower triangle: (0,0), (1,0), (1,1), (2,0), ...
-        int bi = (int) ((Math.sqrt(8.0 * t + 1) - 1) / 2);
-        while (bi * (bi + 1) / 2 > t) {
-            bi--;
+    private void tile(int t, int n, int kStart, int kEnd, boolean mirror, float alpha, float[] x, int xOffset,
+                      int ldx, float beta, float[] c, int cOffset, int ldc) {
+        Tile tile = Tile.of(t, n);
+        rectangle.multiply(true, false, tile.i0, tile.i1, tile.j0, tile.j1, kStart, kEnd, alpha,
+                x, xOffset, ldx, x, xOffset, ldx, beta, c, cOffset, ldc);
+        if (mirror) {
+            tile.mirror(c, cOffset, ldc);
         }
-        while ((bi + 1) * (bi + 2) / 2 <= t) {
-            bi++;
-        }
-        int bj = t - bi * (bi + 1) / 2;
-        int i0 = bi * TILE;
-        int i1 = Math.min(n, i0 + TILE);
-        int j0 = bj * TILE;
-        int j1 = Math.min(n, j0 + TILE);
-        if (scaleOnly) {
-            GemmDriver.scale(i1 - i0, j1 - j0, beta, c, cOffset + i0 * ldc + j0, ldc);
-        } else {
-            rectangle.multiply(true, false, i0, i1, j0, j1, rows, alpha, x, xOffset, ldx, x, xOffset, ldx,
-                    beta, c, cOffset, ldc);
-        }
-        mirror(i0, i1, j0, j1, c, cOffset, ldc);
     }
 
-    /** Copies every {@code C(i, j)} with {@code i > j} of the tile to {@code C(j, i)}. */
-    private static void mirror(int i0, int i1, int j0, int j1, float[] c, int cOffset, int ldc) {
-        for (int ib = i0; ib < i1; ib += MIRROR_BLOCK) {
-            int ie = Math.min(i1, ib + MIRROR_BLOCK);
-            for (int jb = j0; jb < Math.min(j1, ie); jb += MIRROR_BLOCK) {
-                int je = Math.min(j1, jb + MIRROR_BLOCK);
-                for (int i = ib; i < ie; i++) {
-                    int from = cOffset + i * ldc;
-                    for (int j = jb; j < Math.min(je, i); j++) {
-                        c[cOffset + j * ldc + i] = c[from + j];
+    /** Tile {@code t} of the lower triangle, numbered row by row: (0,0), (1,0), (1,1), (2,0), ... */
+    private record Tile(int i0, int i1, int j0, int j1) {
+        static Tile of(int t, int n) {
+            int bi = (int) ((Math.sqrt(8.0 * t + 1) - 1) / 2);
+            while (bi * (bi + 1) / 2 > t) {
+                bi--;
+            }
+            while ((bi + 1) * (bi + 2) / 2 <= t) {
+                bi++;
+            }
+            int bj = t - bi * (bi + 1) / 2;
+            return new Tile(bi * TILE, Math.min(n, (bi + 1) * TILE), bj * TILE, Math.min(n, (bj + 1) * TILE));
+        }
+
+        /** Copies every {@code C(i, j)} of the tile with {@code i > j} to {@code C(j, i)}. */
+        void mirror(float[] c, int cOffset, int ldc) {
+            for (int ib = i0; ib < i1; ib += MIRROR_BLOCK) {
+                int ie = Math.min(i1, ib + MIRROR_BLOCK);
+                for (int jb = j0; jb < Math.min(j1, ie); jb += MIRROR_BLOCK) {
+                    int je = Math.min(j1, jb + MIRROR_BLOCK);
+                    for (int i = ib; i < ie; i++) {
+                        int from = cOffset + i * ldc;
+                        for (int j = jb; j < Math.min(je, i); j++) {
+                            c[cOffset + j * ldc + i] = c[from + j];
+                        }
                     }
                 }
             }

@@ -1,6 +1,9 @@
 package geodesic.kernel;
 
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Copies blocks of op(A) and op(B) into the contiguous, zero-padded strips that {@link GemmMicroKernel} streams
@@ -14,6 +17,10 @@ import java.util.Arrays;
  * step-major: {@code NR} consecutive columns per step, the layout the kernel's vector loads need.
  */
 final class GemmPacking {
+    /** One step of an A strip, {@code MR} floats, as a vector; a static final, so C2 sees a constant species. */
+    private static final VectorSpecies<Float> STRIP =
+            VectorSpecies.of(float.class, VectorShape.forBitSize(Float.SIZE * GemmMicroKernel.MR));
+
     private GemmPacking() {
     }
 
@@ -35,27 +42,42 @@ final class GemmPacking {
     static void packA(boolean transA, float[] a, int aOffset, int lda, int row0, int rows, int p0, int kc,
                       float[] dst) {
         final int mr = GemmMicroKernel.MR;
-        for (int s = 0; s < rows; s += mr) {
-            int base = s * kc;
-            int height = Math.min(mr, rows - s);
-            if (transA) {
-                int src = aOffset + p0 * lda + row0 + s;
+        int full = rows - rows % mr;
+        if (transA) {
+            // Stored row p of A holds MR consecutive rows of op(A) per strip: one MR-float vector copy each. Four
+            // strips per step consume a whole 64-byte line of A at once; one strip at a time (element copies,
+            // strip outer) ran 4-7x slower, worst at power-of-two lda.
+            int s = 0;
+            for (; s + 4 * mr <= full; s += 4 * mr) {
                 for (int p = 0; p < kc; p++) {
-                    int d = base + p * mr;
-                    if (height == mr) {
-                        // Constant length: C2 turns the copy into plain moves.
-                        System.arraycopy(a, src, dst, d, mr);
-                    } else {
-                        System.arraycopy(a, src, dst, d, height);
-                        Arrays.fill(dst, d + height, d + mr, 0f);
-                    }
-                    src += lda;
+                    int src = aOffset + (p0 + p) * lda + row0 + s;
+                    int d = s * kc + p * mr;
+                    FloatVector.fromArray(STRIP, a, src).intoArray(dst, d);
+                    FloatVector.fromArray(STRIP, a, src + mr).intoArray(dst, d + mr * kc);
+                    FloatVector.fromArray(STRIP, a, src + 2 * mr).intoArray(dst, d + 2 * mr * kc);
+                    FloatVector.fromArray(STRIP, a, src + 3 * mr).intoArray(dst, d + 3 * mr * kc);
                 }
-            } else {
-                for (int r = 0; r < height; r++) {
-                    System.arraycopy(a, aOffset + (row0 + s + r) * lda + p0, dst, base + r * kc, kc);
+            }
+            for (; s < full; s += mr) {
+                for (int p = 0; p < kc; p++) {
+                    int src = aOffset + (p0 + p) * lda + row0 + s;
+                    FloatVector.fromArray(STRIP, a, src).intoArray(dst, s * kc + p * mr);
                 }
-                Arrays.fill(dst, base + height * kc, base + mr * kc, 0f);
+            }
+            for (int p = 0; full < rows && p < kc; p++) {
+                int src = aOffset + (p0 + p) * lda + row0 + full;
+                int d = full * kc + p * mr;
+                for (int r = 0; r < mr; r++) {
+                    dst[d + r] = full + r < rows ? a[src + r] : 0f;
+                }
+            }
+        } else {
+            // Strip s row r sits at (s + r) * kc: the block is simply row-major with row stride kc.
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(a, aOffset + (row0 + r) * lda + p0, dst, r * kc, kc);
+            }
+            if (full < rows) {
+                Arrays.fill(dst, rows * kc, (full + mr) * kc, 0f);
             }
         }
     }

@@ -16,13 +16,13 @@ final class GemmScalarRectangle implements GemmRectangle {
     private static final int NB = 512;
 
     @Override
-    public void multiply(boolean transA, boolean transB, int rowStart, int rowEnd, int colStart, int colEnd, int k,
-                         float alpha, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
-                         float beta, float[] c, int cOffset, int ldc) {
+    public void multiply(boolean transA, boolean transB, int rowStart, int rowEnd, int colStart, int colEnd,
+                         int kStart, int kEnd, float alpha, float[] a, int aOffset, int lda,
+                         float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc) {
         GemmDriver.scale(rowEnd - rowStart, colEnd - colStart, beta, c, cOffset + rowStart * ldc + colStart, ldc);
         float[] packed = transB ? GemmWorkspace.current().b(KB * NB) : null;
-        for (int p0 = 0; p0 < k; p0 += KB) {
-            int kb = Math.min(KB, k - p0);
+        for (int p0 = kStart; p0 < kEnd; p0 += KB) {
+            int kb = Math.min(KB, kEnd - p0);
             for (int j0 = colStart; j0 < colEnd; j0 += NB) {
                 int nb = Math.min(NB, colEnd - j0);
                 float[] src;

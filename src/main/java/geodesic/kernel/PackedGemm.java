@@ -8,8 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
  * the block, B strip outer so one strip ({@code KC x NR}) stays in L1 while the A block ({@code MC x KC}) stays in
  * L2.
  *
- * <p>The k dimension is cut into equal slices of at most {@code KC}, depending on k alone; the first slice applies
- * beta and later ones accumulate, so an element's value never depends on the rectangle it was computed in.
+ * <p>The k range is cut into equal slices of at most {@code KC}, depending on the range alone; the first slice
+ * applies beta and later ones accumulate, so an element's value never depends on the rectangle it was computed in.
  * Packing buffers are per thread ({@link GemmWorkspace}).
  */
 final class PackedGemm implements GemmRectangle {
@@ -29,10 +29,11 @@ final class PackedGemm implements GemmRectangle {
     }
 
     @Override
-    public void multiply(boolean transA, boolean transB, int rowStart, int rowEnd, int colStart, int colEnd, int k,
-                         float alpha, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
-                         float beta, float[] c, int cOffset, int ldc) {
+    public void multiply(boolean transA, boolean transB, int rowStart, int rowEnd, int colStart, int colEnd,
+                         int kStart, int kEnd, float alpha, float[] a, int aOffset, int lda,
+                         float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc) {
         int mr = GemmMicroKernel.MR;
+        int k = kEnd - kStart;
         int kSlices = GemmDriver.ceilDiv(k, KC);
         int kcMax = GemmDriver.ceilDiv(k, kSlices);
         GemmWorkspace ws = GemmWorkspace.current();
@@ -42,8 +43,8 @@ final class PackedGemm implements GemmRectangle {
         for (int jc = colStart; jc < colEnd; jc += NC) {
             int nc = Math.min(NC, colEnd - jc);
             for (int slice = 0; slice < kSlices; slice++) {
-                int p0 = (int) ((long) slice * k / kSlices);
-                int kc = (int) ((long) (slice + 1) * k / kSlices) - p0;
+                int p0 = kStart + (int) ((long) slice * k / kSlices);
+                int kc = kStart + (int) ((long) (slice + 1) * k / kSlices) - p0;
                 float sliceBeta = slice == 0 ? beta : 1f;
                 int aRowStride = GemmPacking.aRowStride(transA, kc);
                 int aStepStride = GemmPacking.aStepStride(transA);

@@ -53,6 +53,9 @@ class SymmetricRankUpdateTest {
             }
         }
         cases.add(Arguments.of(400, 9));
+        // More rows than one pass of X (GemmLowerTriangle.PASS), so later passes accumulate.
+        cases.add(Arguments.of(33, 1100));
+        cases.add(Arguments.of(200, 600));
         return cases.stream();
     }
 
