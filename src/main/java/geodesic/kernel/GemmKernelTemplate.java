@@ -6,11 +6,12 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The {@link GemmMicroKernel} code, specialized per species: {@link GemmKernelFactory} defines one hidden class
- * from these bytes for each species, passing the species as class data, so that {@code SPECIES} is a
- * {@code static final} constant in every copy. C2 intrinsifies Vector API calls only on a constant species; with
- * the species in an instance field every vector was boxed (measured 3 instead of 200 GFLOP/s at 512 bits). This
- * class is never loaded as an ordinary class.
+ * The {@link GemmMicroKernel} code, specialized per species and A strip layout: {@link GemmKernelFactory} defines
+ * one hidden class from these bytes for each pair, passing species and A strides as class data, so that they are
+ * {@code static final} constants in every copy. C2 intrinsifies Vector API calls only on a constant species; with
+ * the species in an instance field every vector was boxed (measured 3 instead of 200 GFLOP/s at 512 bits). With
+ * variable A strides the FMA loop kept four indices, four bounds checks and spilled registers. This class is never
+ * loaded as an ordinary class.
  *
  * <p>The tile is {@code 4 x 2} vectors: eight accumulators, two B vectors and the broadcast A elements. The
  * classic AVX2 {@code 6 x 16} tile needs 15 of the 16 ymm registers, and C2, which hoists several broadcasts,
@@ -22,22 +23,23 @@ import jdk.incubator.vector.VectorSpecies;
 final class GemmKernelTemplate implements GemmMicroKernel {
     private static final String NOT_HIDDEN =
             "GemmKernelTemplate is only a template: GemmKernelFactory defines it as a hidden class per species";
-    private static final VectorSpecies<Float> SPECIES = speciesFromClassData();
+    private static final VectorSpecies<Float> SPECIES = classData(0, VectorSpecies.class);
     private static final int LANES = SPECIES.length();
     private static final int NR = 2 * LANES;
+    private static final int A_ROW_STRIDE = classData(1, Integer.class);
+    private static final int A_STEP_STRIDE = classData(2, Integer.class);
 
     private GemmKernelTemplate() {
     }
 
     @SuppressWarnings("unchecked")
-    private static VectorSpecies<Float> speciesFromClassData() {
+    private static <T> T classData(int index, Class<?> type) {
         try {
-            VectorSpecies<Float> species =
-                    MethodHandles.classData(MethodHandles.lookup(), ConstantDescs.DEFAULT_NAME, VectorSpecies.class);
-            if (species == null) {
+            T value = (T) MethodHandles.classDataAt(MethodHandles.lookup(), ConstantDescs.DEFAULT_NAME, type, index);
+            if (value == null) {
                 throw new IllegalStateException(NOT_HIDDEN);
             }
-            return species;
+            return value;
         } catch (IllegalAccessException e) {
             throw new IllegalStateException(NOT_HIDDEN, e);
         }
@@ -50,8 +52,7 @@ final class GemmKernelTemplate implements GemmMicroKernel {
 
     /** Written out for {@code MR = 4}: one accumulator pair and one broadcast per row. */
     @Override
-    public void accumulate(int kc, float[] ap, int aIndex, int aRowStride, int aStepStride, float[] bp, int bIndex,
-                           float[] tile) {
+    public void accumulate(int kc, float[] ap, int aIndex, float[] bp, int bIndex, float[] tile) {
         VectorSpecies<Float> s = SPECIES;
         FloatVector zero = FloatVector.zero(s);
         FloatVector c00 = zero;
@@ -62,30 +63,24 @@ final class GemmKernelTemplate implements GemmMicroKernel {
         FloatVector c21 = zero;
         FloatVector c30 = zero;
         FloatVector c31 = zero;
-        int ai0 = aIndex;
-        int ai1 = ai0 + aRowStride;
-        int ai2 = ai1 + aRowStride;
-        int ai3 = ai2 + aRowStride;
+        int ai = aIndex;
         int bi = bIndex;
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(s, bp, bi);
             FloatVector b1 = FloatVector.fromArray(s, bp, bi + LANES);
-            FloatVector a0 = FloatVector.broadcast(s, ap[ai0]);
+            FloatVector a0 = FloatVector.broadcast(s, ap[ai]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(s, ap[ai1]);
+            FloatVector a1 = FloatVector.broadcast(s, ap[ai + A_ROW_STRIDE]);
             c10 = a1.fma(b0, c10);
             c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(s, ap[ai2]);
+            FloatVector a2 = FloatVector.broadcast(s, ap[ai + 2 * A_ROW_STRIDE]);
             c20 = a2.fma(b0, c20);
             c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(s, ap[ai3]);
+            FloatVector a3 = FloatVector.broadcast(s, ap[ai + 3 * A_ROW_STRIDE]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
-            ai0 += aStepStride;
-            ai1 += aStepStride;
-            ai2 += aStepStride;
-            ai3 += aStepStride;
+            ai += A_STEP_STRIDE;
             bi += NR;
         }
         c00.intoArray(tile, 0);

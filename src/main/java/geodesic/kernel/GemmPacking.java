@@ -9,75 +9,82 @@ import jdk.incubator.vector.VectorSpecies;
  * Copies blocks of op(A) and op(B) into the contiguous, zero-padded strips that {@link GemmMicroKernel} streams
  * through, so that all four transpose cases share one inner loop and the transposes cost only the packing.
  *
- * <p>An A strip ({@code MR} rows by {@code kc} steps) takes whichever layout its source copies fastest, and the
- * kernel reads it through {@link #aRowStride}/{@link #aStepStride}: from a row-major A, {@code MR} whole-row copies
- * give a row-major strip (strides {@code (kc, 1)}); from a transposed A, where each stored row holds {@code MR}
- * consecutive rows of op(A), step-major copies of {@code MR} floats (strides {@code (1, MR)}). Interleaving a
- * row-major A element by element cost about half the run time of {@code 25088 x 64 x 800}. B strips are always
- * step-major: {@code NR} consecutive columns per step, the layout the kernel's vector loads need.
+ * <p>An A strip holds {@code MR} rows of op(A) by up to {@link PackedGemm#KC} steps in {@code MR * KC} floats, in
+ * whichever layout its source copies fastest: from a row-major A, {@code MR} whole-row copies give a row-major
+ * strip, element {@code (r, p)} at {@code r * KC + p}; from a transposed A, whose stored rows each hold {@code MR}
+ * consecutive rows of op(A), {@code MR}-float vector copies give a step-major strip, {@code (r, p)} at
+ * {@code p * MR + r}. Interleaving a row-major A element by element cost about half the run time of
+ * {@code 25088 x 64 x 800}. Both layouts have constant strides ({@link #aRowStride}, {@link #aStepStride}), which
+ * the kernel needs to keep its index arithmetic and bounds checks out of the FMA loop. B strips are always
+ * step-major: {@code NR} consecutive columns per step, the layout of the kernel's vector loads.
  */
 final class GemmPacking {
-    /** One step of an A strip, {@code MR} floats, as a vector; a static final, so C2 sees a constant species. */
+    /** One step of a step-major A strip, {@code MR} floats; a static final, so C2 sees a constant species. */
     private static final VectorSpecies<Float> STRIP =
             VectorSpecies.of(float.class, VectorShape.forBitSize(Float.SIZE * GemmMicroKernel.MR));
 
     private GemmPacking() {
     }
 
-    /** Distance in the packed A strip between rows of op(A). */
-    static int aRowStride(boolean transA, int kc) {
-        return transA ? 1 : kc;
+    /** Floats per packed A strip, whatever the slice depth. */
+    static int aStripSize() {
+        return GemmMicroKernel.MR * PackedGemm.KC;
     }
 
-    /** Distance in the packed A strip between steps (columns of op(A)). */
+    /** Distance in a packed A strip between rows of op(A). */
+    static int aRowStride(boolean transA) {
+        return transA ? 1 : PackedGemm.KC;
+    }
+
+    /** Distance in a packed A strip between steps (columns of op(A)). */
     static int aStepStride(boolean transA) {
         return transA ? GemmMicroKernel.MR : 1;
     }
 
     /**
-     * Packs {@code op(A)[row0 : row0+rows, p0 : p0+kc]} into strips of {@code MR} rows: strip {@code s} starts at
-     * {@code dst[s * MR * kc]} and holds {@code op(A)(row0 + s*MR + r, p0 + p)} at
-     * {@code r * aRowStride + p * aStepStride}; rows past the block are zero.
+     * Packs {@code op(A)[row0 : row0+rows, p0 : p0+kc]}, {@code kc <= KC}, into strips of {@code MR} rows: the
+     * strip of rows {@code row0 + s ..} ({@code s} a multiple of {@code MR}) starts at {@code dst[s * KC]} and holds
+     * {@code op(A)(row0 + s + r, p0 + p)} at {@code r * aRowStride + p * aStepStride}; rows past the block are zero.
      */
     static void packA(boolean transA, float[] a, int aOffset, int lda, int row0, int rows, int p0, int kc,
                       float[] dst) {
         final int mr = GemmMicroKernel.MR;
+        final int depth = PackedGemm.KC;
         int full = rows - rows % mr;
         if (transA) {
-            // Stored row p of A holds MR consecutive rows of op(A) per strip: one MR-float vector copy each. Four
-            // strips per step consume a whole 64-byte line of A at once; one strip at a time (element copies,
-            // strip outer) ran 4-7x slower, worst at power-of-two lda.
+            // Four strips per step consume a whole 64-byte line of A at once; one strip at a time with element
+            // copies ran 4-7x slower, worst at power-of-two lda.
             int s = 0;
             for (; s + 4 * mr <= full; s += 4 * mr) {
                 for (int p = 0; p < kc; p++) {
                     int src = aOffset + (p0 + p) * lda + row0 + s;
-                    int d = s * kc + p * mr;
+                    int d = s * depth + p * mr;
                     FloatVector.fromArray(STRIP, a, src).intoArray(dst, d);
-                    FloatVector.fromArray(STRIP, a, src + mr).intoArray(dst, d + mr * kc);
-                    FloatVector.fromArray(STRIP, a, src + 2 * mr).intoArray(dst, d + 2 * mr * kc);
-                    FloatVector.fromArray(STRIP, a, src + 3 * mr).intoArray(dst, d + 3 * mr * kc);
+                    FloatVector.fromArray(STRIP, a, src + mr).intoArray(dst, d + mr * depth);
+                    FloatVector.fromArray(STRIP, a, src + 2 * mr).intoArray(dst, d + 2 * mr * depth);
+                    FloatVector.fromArray(STRIP, a, src + 3 * mr).intoArray(dst, d + 3 * mr * depth);
                 }
             }
             for (; s < full; s += mr) {
                 for (int p = 0; p < kc; p++) {
                     int src = aOffset + (p0 + p) * lda + row0 + s;
-                    FloatVector.fromArray(STRIP, a, src).intoArray(dst, s * kc + p * mr);
+                    FloatVector.fromArray(STRIP, a, src).intoArray(dst, s * depth + p * mr);
                 }
             }
             for (int p = 0; full < rows && p < kc; p++) {
                 int src = aOffset + (p0 + p) * lda + row0 + full;
-                int d = full * kc + p * mr;
+                int d = full * depth + p * mr;
                 for (int r = 0; r < mr; r++) {
                     dst[d + r] = full + r < rows ? a[src + r] : 0f;
                 }
             }
         } else {
-            // Strip s row r sits at (s + r) * kc: the block is simply row-major with row stride kc.
+            // Row r of the block lands at r * KC: strips of MR rows follow one another.
             for (int r = 0; r < rows; r++) {
-                System.arraycopy(a, aOffset + (row0 + r) * lda + p0, dst, r * kc, kc);
+                System.arraycopy(a, aOffset + (row0 + r) * lda + p0, dst, r * depth, kc);
             }
-            if (full < rows) {
-                Arrays.fill(dst, rows * kc, (full + mr) * kc, 0f);
+            for (int r = rows; r < full + mr && full < rows; r++) {
+                Arrays.fill(dst, r * depth, r * depth + kc, 0f);
             }
         }
     }

@@ -20,12 +20,14 @@ final class PackedGemm implements GemmRectangle {
     /** Columns of a packed B block: 2048 x 256 floats is 2 MiB, in L3; a multiple of every NR. */
     static final int NC = 2048;
 
-    private final GemmMicroKernel kernel;
+    private final GemmMicroKernel rowMajorA;
+    private final GemmMicroKernel transposedA;
     private final int nr;
 
     PackedGemm(VectorSpecies<Float> species) {
-        this.kernel = GemmKernelFactory.forSpecies(species);
-        this.nr = kernel.nr();
+        this.rowMajorA = GemmKernelFactory.forLayout(species, false);
+        this.transposedA = GemmKernelFactory.forLayout(species, true);
+        this.nr = rowMajorA.nr();
     }
 
     @Override
@@ -37,7 +39,8 @@ final class PackedGemm implements GemmRectangle {
         int kSlices = GemmDriver.ceilDiv(k, KC);
         int kcMax = GemmDriver.ceilDiv(k, kSlices);
         GemmWorkspace ws = GemmWorkspace.current();
-        float[] ap = ws.a(GemmDriver.roundUp(Math.min(MC, rowEnd - rowStart), mr) * kcMax);
+        GemmMicroKernel kernel = transA ? transposedA : rowMajorA;
+        float[] ap = ws.a(GemmDriver.ceilDiv(Math.min(MC, rowEnd - rowStart), mr) * GemmPacking.aStripSize());
         float[] bp = ws.b(GemmDriver.roundUp(Math.min(NC, colEnd - colStart), nr) * kcMax);
         float[] tile = ws.tile(mr * nr);
         for (int jc = colStart; jc < colEnd; jc += NC) {
@@ -46,8 +49,6 @@ final class PackedGemm implements GemmRectangle {
                 int p0 = kStart + (int) ((long) slice * k / kSlices);
                 int kc = kStart + (int) ((long) (slice + 1) * k / kSlices) - p0;
                 float sliceBeta = slice == 0 ? beta : 1f;
-                int aRowStride = GemmPacking.aRowStride(transA, kc);
-                int aStepStride = GemmPacking.aStepStride(transA);
                 GemmPacking.packB(transB, b, bOffset, ldb, p0, kc, jc, nc, nr, bp);
                 for (int ic = rowStart; ic < rowEnd; ic += MC) {
                     int mc = Math.min(MC, rowEnd - ic);
@@ -56,7 +57,7 @@ final class PackedGemm implements GemmRectangle {
                         int cols = Math.min(nr, nc - jr);
                         int cColumn = cOffset + jc + jr;
                         for (int ir = 0; ir < mc; ir += mr) {
-                            kernel.accumulate(kc, ap, ir * kc, aRowStride, aStepStride, bp, jr * kc, tile);
+                            kernel.accumulate(kc, ap, ir * KC, bp, jr * kc, tile);
                             kernel.store(tile, c, cColumn + (ic + ir) * ldc, ldc, Math.min(mr, mc - ir), cols,
                                     alpha, sliceBeta);
                         }
