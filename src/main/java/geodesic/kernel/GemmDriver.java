@@ -13,7 +13,7 @@ import java.util.Arrays;
  * the outcome is bitwise identical for any thread count.
  */
 final class GemmDriver {
-    /** Multiply-adds below which waking the team costs more than the split gains (about 10 microseconds). */
+    /** Multiply-adds below which waking the team costs more than the split gains (a few microseconds of work). */
     private static final long PARALLEL_MIN_WORK = 1L << 18;
 
     private final GemmRectangle rectangle;
@@ -43,8 +43,8 @@ final class GemmDriver {
         boolean splitRows = m >= n;
         int length = splitRows ? m : n;
         int granule = splitRows ? rectangle.rowGranule() : rectangle.colGranule();
-        int chunk = roundUp(ceilDiv(length, threads), granule);
-        int parts = ceilDiv(length, chunk);
+        int chunk = roundUp(Math.ceilDiv(length, threads), granule);
+        int parts = Math.ceilDiv(length, chunk);
         parallelism.run(parts, part -> {
             int start = part * chunk;
             int end = (int) Math.min(length, (long) start + chunk);
@@ -75,11 +75,7 @@ final class GemmDriver {
         }
     }
 
-    static int ceilDiv(int a, int b) {
-        return (a + b - 1) / b;
-    }
-
     static int roundUp(int a, int multiple) {
-        return ceilDiv(a, multiple) * multiple;
+        return Math.ceilDiv(a, multiple) * multiple;
     }
 }

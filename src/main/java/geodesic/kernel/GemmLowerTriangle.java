@@ -20,7 +20,7 @@ final class GemmLowerTriangle {
     static final int PASS = 2 * PackedGemm.KC;
     /** Side of the blocks a tile is transposed in, so both the rows read and the rows written stay in L1. */
     private static final int MIRROR_BLOCK = 16;
-    /** Multiply-adds below which waking the team costs more than the split gains. */
+    /** Multiply-adds below which waking the team costs more than the split gains (a few microseconds of work). */
     private static final long PARALLEL_MIN_WORK = 1L << 18;
 
     private final GemmRectangle rectangle;
@@ -36,7 +36,7 @@ final class GemmLowerTriangle {
         if (n <= 0) {
             return;
         }
-        int blocks = GemmDriver.ceilDiv(n, TILE);
+        int blocks = Math.ceilDiv(n, TILE);
         int tiles = blocks * (blocks + 1) / 2;
         if (rows <= 0 || alpha == 0f) {
             for (int t = 0; t < tiles; t++) {
@@ -48,7 +48,7 @@ final class GemmLowerTriangle {
             return;
         }
         boolean parallel = parallelism.threads() > 1 && (long) n * n * rows / 2 >= PARALLEL_MIN_WORK;
-        int passes = GemmDriver.ceilDiv(rows, PASS);
+        int passes = Math.ceilDiv(rows, PASS);
         for (int pass = 0; pass < passes; pass++) {
             int kStart = pass * PASS;
             int kEnd = Math.min(rows, kStart + PASS);

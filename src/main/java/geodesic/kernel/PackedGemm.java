@@ -36,11 +36,11 @@ final class PackedGemm implements GemmRectangle {
                          float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc) {
         int mr = GemmMicroKernel.MR;
         int k = kEnd - kStart;
-        int kSlices = GemmDriver.ceilDiv(k, KC);
-        int kcMax = GemmDriver.ceilDiv(k, kSlices);
+        int kSlices = Math.ceilDiv(k, KC);
+        int kcMax = Math.ceilDiv(k, kSlices);
         GemmWorkspace ws = GemmWorkspace.current();
         GemmMicroKernel kernel = transA ? transposedA : rowMajorA;
-        float[] ap = ws.a(GemmDriver.ceilDiv(Math.min(MC, rowEnd - rowStart), mr) * GemmPacking.aStripSize());
+        float[] ap = ws.a(Math.ceilDiv(Math.min(MC, rowEnd - rowStart), mr) * GemmPacking.aStripSize());
         float[] bp = ws.b(GemmDriver.roundUp(Math.min(NC, colEnd - colStart), nr) * kcMax);
         float[] tile = ws.tile(mr * nr);
         for (int jc = colStart; jc < colEnd; jc += NC) {

@@ -4,7 +4,7 @@ package geodesic.kernel;
  * Plain-Java SGEMM, the fallback without the Vector API: cache-blocked i-k-j loops ({@link GemmScalarRectangle}),
  * split across the {@link Parallelism} team by {@link GemmDriver}.
  *
- * <p>Thread-safe: concurrent calls use per-thread packing buffers.
+ * <p>Thread-safe; a transposed B is packed into per-thread buffers ({@code 128 x 512} floats) that are reused.
  */
 final class ScalarMatMul implements MatMul {
     private final GemmDriver driver;

@@ -5,7 +5,7 @@ package geodesic.kernel;
  * {@code X^T X} through {@link GemmScalarRectangle}, mirrored and split across the {@link Parallelism} team by
  * {@link GemmLowerTriangle}.
  *
- * <p>Thread-safe: concurrent calls use per-thread packing buffers.
+ * <p>Thread-safe; a transposed operand is packed into per-thread buffers that are reused.
  */
 final class ScalarSymmetricRankUpdate implements SymmetricRankUpdate {
     private final GemmLowerTriangle triangle;

@@ -3,10 +3,13 @@ package geodesic.kernel;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API SGEMM: packed panels, a {@code 6 x 2}-vector FMA register tile and L1/L2 cache blocking
+ * Vector API SGEMM: packed panels, a {@code 4 x 2}-vector FMA register tile and L1/L2 cache blocking
  * ({@link PackedGemm}), split across the {@link Parallelism} team by {@link GemmDriver}.
  *
- * <p>Thread-safe: concurrent calls use per-thread packing buffers (grown on first use, then reused).
+ * <p><b>Threading.</b> Thread-safe; concurrent calls on one instance are serialized by the team, calls through
+ * different teams run concurrently. <b>Memory.</b> Every thread that runs a part keeps its packing buffers
+ * ({@link GemmWorkspace}, at most about 2.2 MiB: a {@code 256 x 2048} B block and a {@code 144 x 256} A block)
+ * for reuse, so steady-state calls allocate no buffers.
  */
 final class VectorMatMul implements MatMul {
     private final GemmDriver driver;

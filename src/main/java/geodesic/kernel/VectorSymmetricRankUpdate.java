@@ -6,7 +6,7 @@ import jdk.incubator.vector.VectorSpecies;
  * Vector API symmetric rank-k update: the lower-triangle tiles of {@code X^T X} through the packed SGEMM
  * ({@link PackedGemm}), mirrored and split across the {@link Parallelism} team by {@link GemmLowerTriangle}.
  *
- * <p>Thread-safe: concurrent calls use per-thread packing buffers.
+ * <p>Thread-safe, and allocates no buffers in steady state, as {@link VectorMatMul}.
  */
 final class VectorSymmetricRankUpdate implements SymmetricRankUpdate {
     private final GemmLowerTriangle triangle;
