@@ -18,7 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  * spilled an accumulator to the stack every step (measured with {@code -XX:UseAVX=2}: 6 x 16 about 55, 4 x 16
  * about 105 GFLOP/s; at 512 bits 4 x 32 matches 6 x 32). Eight independent FMA chains cover the 4-cycle FMA latency
  * of two FMA pipes. Each accumulator lane sums its products in order of {@code p}, so an element's value does
- * not depend on where its tile lies in C; {@link #store} rounds the same way in its vector and scalar paths.
+ * not depend on where its tile lies in C; {@link #storeEdge} rounds like the vector lanes of {@link #multiply}.
  */
 final class GemmKernelTemplate implements GemmMicroKernel {
     private static final String NOT_HIDDEN =
@@ -52,7 +52,8 @@ final class GemmKernelTemplate implements GemmMicroKernel {
 
     /** Written out for {@code MR = 4}: one accumulator pair and one broadcast per row. */
     @Override
-    public void accumulate(int kc, float[] ap, int aIndex, float[] bp, int bIndex, float[] tile) {
+    public void multiply(int kc, float[] ap, int aIndex, float[] bp, int bIndex,
+                         float[] out, int outIndex, int ld, float alpha, float beta) {
         VectorSpecies<Float> s = SPECIES;
         FloatVector zero = FloatVector.zero(s);
         FloatVector c00 = zero;
@@ -83,36 +84,42 @@ final class GemmKernelTemplate implements GemmMicroKernel {
             ai += A_STEP_STRIDE;
             bi += NR;
         }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, LANES);
-        c10.intoArray(tile, NR);
-        c11.intoArray(tile, NR + LANES);
-        c20.intoArray(tile, 2 * NR);
-        c21.intoArray(tile, 2 * NR + LANES);
-        c30.intoArray(tile, 3 * NR);
-        c31.intoArray(tile, 3 * NR + LANES);
+        // Written out rather than through a helper: vectors passed to a method C2 does not inline get boxed.
+        FloatVector alphas = FloatVector.broadcast(s, alpha);
+        int r0 = outIndex;
+        int r1 = r0 + ld;
+        int r2 = r1 + ld;
+        int r3 = r2 + ld;
+        if (beta == 0f) {
+            c00.mul(alphas).intoArray(out, r0);
+            c01.mul(alphas).intoArray(out, r0 + LANES);
+            c10.mul(alphas).intoArray(out, r1);
+            c11.mul(alphas).intoArray(out, r1 + LANES);
+            c20.mul(alphas).intoArray(out, r2);
+            c21.mul(alphas).intoArray(out, r2 + LANES);
+            c30.mul(alphas).intoArray(out, r3);
+            c31.mul(alphas).intoArray(out, r3 + LANES);
+        } else {
+            c00.fma(alphas, FloatVector.fromArray(s, out, r0).mul(beta)).intoArray(out, r0);
+            c01.fma(alphas, FloatVector.fromArray(s, out, r0 + LANES).mul(beta)).intoArray(out, r0 + LANES);
+            c10.fma(alphas, FloatVector.fromArray(s, out, r1).mul(beta)).intoArray(out, r1);
+            c11.fma(alphas, FloatVector.fromArray(s, out, r1 + LANES).mul(beta)).intoArray(out, r1 + LANES);
+            c20.fma(alphas, FloatVector.fromArray(s, out, r2).mul(beta)).intoArray(out, r2);
+            c21.fma(alphas, FloatVector.fromArray(s, out, r2 + LANES).mul(beta)).intoArray(out, r2 + LANES);
+            c30.fma(alphas, FloatVector.fromArray(s, out, r3).mul(beta)).intoArray(out, r3);
+            c31.fma(alphas, FloatVector.fromArray(s, out, r3 + LANES).mul(beta)).intoArray(out, r3 + LANES);
+        }
     }
 
     @Override
-    public void store(float[] tile, float[] c, int cIndex, int ldc, int rows, int cols, float alpha, float beta) {
-        FloatVector alphas = FloatVector.broadcast(SPECIES, alpha);
+    public void storeEdge(float[] tile, float[] c, int cIndex, int ldc, int rows, int cols, float alpha, float beta) {
+        // The roundings of multiply's vector lanes, so an element's value does not depend on its tile being whole.
         for (int r = 0; r < rows; r++) {
             int t = r * NR;
             int ci = cIndex + r * ldc;
-            if (cols == NR) {
-                for (int v = 0; v < NR; v += LANES) {
-                    FloatVector acc = FloatVector.fromArray(SPECIES, tile, t + v);
-                    FloatVector out = beta == 0f
-                            ? acc.mul(alphas)
-                            : acc.fma(alphas, FloatVector.fromArray(SPECIES, c, ci + v).mul(beta));
-                    out.intoArray(c, ci + v);
-                }
-            } else {
-                // The vector lanes' roundings, so an element's value does not depend on its tile's width.
-                for (int j = 0; j < cols; j++) {
-                    float acc = tile[t + j];
-                    c[ci + j] = beta == 0f ? acc * alpha : Math.fma(acc, alpha, c[ci + j] * beta);
-                }
+            for (int j = 0; j < cols; j++) {
+                float acc = tile[t + j];
+                c[ci + j] = beta == 0f ? acc * alpha : Math.fma(acc, alpha, c[ci + j] * beta);
             }
         }
     }

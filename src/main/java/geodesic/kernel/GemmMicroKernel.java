@@ -5,11 +5,10 @@ package geodesic.kernel;
  * {@code NR} columns ({@code NR} = two vectors), from a packed strip of op(A) and a packed strip of op(B).
  *
  * <p>The B strip holds {@code op(B)(p, column j)} at {@code bp[bIndex + p * NR + j]}, zero-padded to {@code NR}
- * columns; the A strip's layout is one of {@link GemmPacking}'s, fixed per kernel. The accumulated tile goes through
- * a small row-major buffer ({@code tile[r * NR + j]}, {@code MR * NR} floats) rather than straight to C: handing
- * vectors to a helper method that C2 declines to inline boxes them, and the buffer costs {@code 2 MR NR / lanes}
- * L1 accesses per tile against {@code MR NR kc / lanes} FMAs. Instances are stateless and thread-safe;
- * {@link GemmKernelFactory} creates them.
+ * columns; the A strip's layout is one of {@link GemmPacking}'s, fixed per kernel. A whole tile of C is written
+ * straight from the registers; a tile cut by the edge of C is computed into a small row-major buffer
+ * ({@code MR * NR} floats) whose valid part {@link #storeEdge} then writes. Instances are stateless and
+ * thread-safe; {@link GemmKernelFactory} creates them.
  */
 interface GemmMicroKernel {
     /** Rows of a tile. */
@@ -19,14 +18,17 @@ interface GemmMicroKernel {
     int nr();
 
     /**
-     * {@code tile = Astrip * Bstrip} over {@code kc} steps, with the A strip in the layout this kernel was made for
-     * ({@link GemmKernelFactory#forLayout}).
+     * {@code out[outIndex + r * ld + j] = alpha * (Astrip * Bstrip)(r, j) + beta * out[...]} for the whole
+     * {@code MR x NR} tile, over {@code kc} steps, with the A strip in the layout this kernel was made for
+     * ({@link GemmKernelFactory#forLayout}); {@code beta == 0} does not read {@code out}.
      */
-    void accumulate(int kc, float[] ap, int aIndex, float[] bp, int bIndex, float[] tile);
+    void multiply(int kc, float[] ap, int aIndex, float[] bp, int bIndex,
+                  float[] out, int outIndex, int ld, float alpha, float beta);
 
     /**
      * {@code C[0:rows, 0:cols] = alpha * tile + beta * C} for the tile whose top-left element is {@code c[cIndex]},
-     * with {@code 1 <= rows <= MR}, {@code 1 <= cols <= NR}; {@code beta == 0} does not read C.
+     * where {@code tile[r * NR + j]} holds a product computed by {@link #multiply} with {@code alpha = 1},
+     * {@code beta = 0}, and {@code rows <= MR}, {@code cols <= NR}; {@code beta == 0} does not read C.
      */
-    void store(float[] tile, float[] c, int cIndex, int ldc, int rows, int cols, float alpha, float beta);
+    void storeEdge(float[] tile, float[] c, int cIndex, int ldc, int rows, int cols, float alpha, float beta);
 }

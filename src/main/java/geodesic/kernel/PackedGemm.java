@@ -57,9 +57,14 @@ final class PackedGemm implements GemmRectangle {
                         int cols = Math.min(nr, nc - jr);
                         int cColumn = cOffset + jc + jr;
                         for (int ir = 0; ir < mc; ir += mr) {
-                            kernel.accumulate(kc, ap, ir * KC, bp, jr * kc, tile);
-                            kernel.store(tile, c, cColumn + (ic + ir) * ldc, ldc, Math.min(mr, mc - ir), cols,
-                                    alpha, sliceBeta);
+                            int rows = Math.min(mr, mc - ir);
+                            int cIndex = cColumn + (ic + ir) * ldc;
+                            if (rows == mr && cols == nr) {
+                                kernel.multiply(kc, ap, ir * KC, bp, jr * kc, c, cIndex, ldc, alpha, sliceBeta);
+                            } else {
+                                kernel.multiply(kc, ap, ir * KC, bp, jr * kc, tile, 0, nr, 1f, 0f);
+                                kernel.storeEdge(tile, c, cIndex, ldc, rows, cols, alpha, sliceBeta);
+                            }
                         }
                     }
                 }
