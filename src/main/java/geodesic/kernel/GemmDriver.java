@@ -36,7 +36,7 @@ final class GemmDriver {
         }
         int threads = parallelism.threads();
         if (threads == 1 || (long) m * n * k < PARALLEL_MIN_WORK) {
-            rectangle.multiply(transA, transB, 0, m, 0, n, 0, k, alpha, a, aOffset, lda, b, bOffset, ldb,
+            rectangle.multiply(transA, transB, 0, m, 0, n, false, 0, k, alpha, a, aOffset, lda, b, bOffset, ldb,
                     beta, c, cOffset, ldc);
             return;
         }
@@ -49,11 +49,11 @@ final class GemmDriver {
             int start = part * chunk;
             int end = (int) Math.min(length, (long) start + chunk);
             if (splitRows) {
-                rectangle.multiply(transA, transB, start, end, 0, n, 0, k, alpha, a, aOffset, lda, b, bOffset, ldb,
-                        beta, c, cOffset, ldc);
+                rectangle.multiply(transA, transB, start, end, 0, n, false, 0, k, alpha, a, aOffset, lda,
+                        b, bOffset, ldb, beta, c, cOffset, ldc);
             } else {
-                rectangle.multiply(transA, transB, 0, m, start, end, 0, k, alpha, a, aOffset, lda, b, bOffset, ldb,
-                        beta, c, cOffset, ldc);
+                rectangle.multiply(transA, transB, 0, m, start, end, false, 0, k, alpha, a, aOffset, lda,
+                        b, bOffset, ldb, beta, c, cOffset, ldc);
             }
         });
     }

@@ -8,7 +8,9 @@ package geodesic.kernel;
  * {@code beta = 1} for every range after the first.
  *
  * <p>Requires {@code kStart < kEnd}, {@code alpha != 0} and a non-empty rectangle; {@link GemmDriver} handles the
- * degenerate cases. {@code beta == 0} ignores the old contents of C.
+ * degenerate cases. {@code beta == 0} ignores the old contents of C. With {@code lowerOnly}, elements above the
+ * diagonal of C ({@code column > row}) may be skipped and left with any value; the symmetric rank-k update
+ * overwrites them.
  *
  * <p>The value computed for an element depends only on its row, column, the k range and the inputs, never on
  * the rectangle's bounds, so any split of C into rectangles gives bitwise identical results. Implementations are
@@ -17,7 +19,7 @@ package geodesic.kernel;
 interface GemmRectangle {
 
     void multiply(boolean transA, boolean transB, int rowStart, int rowEnd, int colStart, int colEnd,
-                  int kStart, int kEnd, float alpha, float[] a, int aOffset, int lda,
+                  boolean lowerOnly, int kStart, int kEnd, float alpha, float[] a, int aOffset, int lda,
                   float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc);
 
     /** Row count that splits of C should be multiples of, for whole register tiles. */

@@ -17,7 +17,7 @@ final class GemmScalarRectangle implements GemmRectangle {
 
     @Override
     public void multiply(boolean transA, boolean transB, int rowStart, int rowEnd, int colStart, int colEnd,
-                         int kStart, int kEnd, float alpha, float[] a, int aOffset, int lda,
+                         boolean lowerOnly, int kStart, int kEnd, float alpha, float[] a, int aOffset, int lda,
                          float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc) {
         GemmDriver.scale(rowEnd - rowStart, colEnd - colStart, beta, c, cOffset + rowStart * ldc + colStart, ldc);
         float[] packed = transB ? GemmWorkspace.current().b(KB * NB) : null;
@@ -45,11 +45,12 @@ final class GemmScalarRectangle implements GemmRectangle {
                 }
                 for (int i = rowStart; i < rowEnd; i++) {
                     int ci = cOffset + i * ldc + j0;
+                    int width = lowerOnly ? Math.min(nb, i - j0 + 1) : nb;
                     for (int p = 0; p < kb; p++) {
                         float ap = transA ? a[aOffset + (p0 + p) * lda + i] : a[aOffset + i * lda + p0 + p];
                         float av = alpha * ap;
                         int bi = base + p * ld;
-                        for (int j = 0; j < nb; j++) {
+                        for (int j = 0; j < width; j++) {
                             c[ci + j] += av * src[bi + j];
                         }
                     }

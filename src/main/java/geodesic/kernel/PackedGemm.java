@@ -32,7 +32,7 @@ final class PackedGemm implements GemmRectangle {
 
     @Override
     public void multiply(boolean transA, boolean transB, int rowStart, int rowEnd, int colStart, int colEnd,
-                         int kStart, int kEnd, float alpha, float[] a, int aOffset, int lda,
+                         boolean lowerOnly, int kStart, int kEnd, float alpha, float[] a, int aOffset, int lda,
                          float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc) {
         int mr = GemmMicroKernel.MR;
         int k = kEnd - kStart;
@@ -57,6 +57,9 @@ final class PackedGemm implements GemmRectangle {
                         int cols = Math.min(nr, nc - jr);
                         int cColumn = cOffset + jc + jr;
                         for (int ir = 0; ir < mc; ir += mr) {
+                            if (lowerOnly && jc + jr > ic + ir + mr - 1) {
+                                continue;
+                            }
                             int rows = Math.min(mr, mc - ir);
                             int cIndex = cColumn + (ic + ir) * ldc;
                             if (rows == mr && cols == nr) {

@@ -52,7 +52,9 @@ class SymmetricRankUpdateTest {
                 }
             }
         }
+        // Two and three tiles per side (GemmLowerTriangle.TILE = 288), ragged last tile.
         cases.add(Arguments.of(400, 9));
+        cases.add(Arguments.of(600, 3));
         // More rows than one pass of X (GemmLowerTriangle.PASS), so later passes accumulate.
         cases.add(Arguments.of(33, 1100));
         cases.add(Arguments.of(200, 600));
