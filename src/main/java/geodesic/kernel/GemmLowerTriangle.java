@@ -22,7 +22,7 @@ final class GemmLowerTriangle {
      */
     static final int TILE = 288;
     /** Rows of X per pass; a multiple of the packed GEMM's slice depth, so passes add no extra slicing. */
-    static final int PASS = 2 * PackedGemm.KC;
+    static final int PASS = 2 * VectorPackedGemm.KC;
     /** Side of the blocks a tile is transposed in, so both the rows read and the rows written stay in L1. */
     private static final int MIRROR_BLOCK = 16;
     /** Multiply-adds below which waking the team costs more than the split gains (a few microseconds of work). */

@@ -4,7 +4,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API SGEMM: packed panels, a {@code 4 x 2}-vector FMA register tile and L1/L2 cache blocking
- * ({@link PackedGemm}), split across the {@link Parallelism} team by {@link GemmDriver}.
+ * ({@link VectorPackedGemm}), split across the {@link Parallelism} team by {@link GemmDriver}.
  *
  * <p><b>Threading.</b> Thread-safe; concurrent calls on one instance are serialized by the team, calls through
  * different teams run concurrently. <b>Memory.</b> Every thread that runs a part keeps its packing buffers
@@ -16,7 +16,7 @@ final class VectorMatMul implements MatMul {
     private final String name;
 
     VectorMatMul(VectorSpecies<Float> species, Parallelism parallelism) {
-        PackedGemm gemm = new PackedGemm(species);
+        VectorPackedGemm gemm = new VectorPackedGemm(species);
         this.driver = new GemmDriver(gemm, parallelism);
         this.name = "vector-" + species.vectorBitSize() + " " + GemmMicroKernel.MR + "x" + gemm.colGranule();
     }

@@ -4,7 +4,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API symmetric rank-k update: the lower-triangle tiles of {@code X^T X} through the packed SGEMM
- * ({@link PackedGemm}), mirrored and split across the {@link Parallelism} team by {@link GemmLowerTriangle}.
+ * ({@link VectorPackedGemm}), mirrored and split across the {@link Parallelism} team by {@link GemmLowerTriangle}.
  *
  * <p>Thread-safe, and allocates no buffers in steady state, as {@link VectorMatMul}.
  */
@@ -13,7 +13,7 @@ final class VectorSymmetricRankUpdate implements SymmetricRankUpdate {
     private final String name;
 
     VectorSymmetricRankUpdate(VectorSpecies<Float> species, Parallelism parallelism) {
-        PackedGemm gemm = new PackedGemm(species);
+        VectorPackedGemm gemm = new VectorPackedGemm(species);
         this.triangle = new GemmLowerTriangle(gemm, parallelism);
         this.name = "vector-" + species.vectorBitSize() + " " + GemmMicroKernel.MR + "x" + gemm.colGranule();
     }

@@ -11,24 +11,24 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Creates {@link GemmMicroKernel}s specialized to one species and A strip layout, each a hidden class defined from
- * the bytes of {@link GemmKernelTemplate} with {@code [species, aRowStride, aStepStride]} as class data (see there
+ * the bytes of {@link VectorGemmKernelTemplate} with {@code [species, aRowStride, aStepStride]} as class data (see there
  * why). One class per pair is defined per JVM and its single instance cached.
  */
-final class GemmKernelFactory {
-    private static final String TEMPLATE = "GemmKernelTemplate.class";
+final class VectorGemmKernelFactory {
+    private static final String TEMPLATE = "VectorGemmKernelTemplate.class";
     private static final ConcurrentMap<List<Object>, GemmMicroKernel> KERNELS = new ConcurrentHashMap<>();
 
-    private GemmKernelFactory() {
+    private VectorGemmKernelFactory() {
     }
 
     /**
-     * The kernel for {@code species} reading A strips packed by {@link GemmPacking#packA} for {@code transA}.
+     * The kernel for {@code species} reading A strips packed by {@link VectorGemmPacking#packA} for {@code transA}.
      *
      * @throws IllegalStateException if the template class file cannot be read or defined (a broken build)
      */
     static GemmMicroKernel forLayout(VectorSpecies<Float> species, boolean transA) {
-        List<Object> classData = List.of(species, GemmPacking.aRowStride(transA), GemmPacking.aStepStride(transA));
-        return KERNELS.computeIfAbsent(classData, GemmKernelFactory::define);
+        List<Object> classData = List.of(species, VectorGemmPacking.aRowStride(transA), VectorGemmPacking.aStepStride(transA));
+        return KERNELS.computeIfAbsent(classData, VectorGemmKernelFactory::define);
     }
 
     private static GemmMicroKernel define(List<Object> classData) {
@@ -46,10 +46,10 @@ final class GemmKernelFactory {
     }
 
     private static byte[] templateBytes() {
-        try (InputStream in = GemmKernelFactory.class.getResourceAsStream(TEMPLATE)) {
+        try (InputStream in = VectorGemmKernelFactory.class.getResourceAsStream(TEMPLATE)) {
             if (in == null) {
                 throw new IllegalStateException(
-                        "class file " + TEMPLATE + " is missing next to " + GemmKernelFactory.class.getName());
+                        "class file " + TEMPLATE + " is missing next to " + VectorGemmKernelFactory.class.getName());
             }
             return in.readAllBytes();
         } catch (IOException e) {

@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
  * applies beta and later ones accumulate, so an element's value never depends on the rectangle it was computed in.
  * Packing buffers are per thread ({@link GemmWorkspace}).
  */
-final class PackedGemm implements GemmRectangle {
+final class VectorPackedGemm implements GemmRectangle {
     /** Depth of a packed slice: a 256 x 16 float B strip is 16 KiB, half of Zen 3's L1d. */
     static final int KC = 256;
     /** Rows of a packed A block: 144 x 256 floats is 144 KiB, well inside a 512 KiB L2; a multiple of MR. */
@@ -24,9 +24,9 @@ final class PackedGemm implements GemmRectangle {
     private final GemmMicroKernel transposedA;
     private final int nr;
 
-    PackedGemm(VectorSpecies<Float> species) {
-        this.rowMajorA = GemmKernelFactory.forLayout(species, false);
-        this.transposedA = GemmKernelFactory.forLayout(species, true);
+    VectorPackedGemm(VectorSpecies<Float> species) {
+        this.rowMajorA = VectorGemmKernelFactory.forLayout(species, false);
+        this.transposedA = VectorGemmKernelFactory.forLayout(species, true);
         this.nr = rowMajorA.nr();
     }
 
@@ -40,7 +40,7 @@ final class PackedGemm implements GemmRectangle {
         int kcMax = Math.ceilDiv(k, kSlices);
         GemmWorkspace ws = GemmWorkspace.current();
         GemmMicroKernel kernel = transA ? transposedA : rowMajorA;
-        float[] ap = ws.a(Math.ceilDiv(Math.min(MC, rowEnd - rowStart), mr) * GemmPacking.aStripSize());
+        float[] ap = ws.a(Math.ceilDiv(Math.min(MC, rowEnd - rowStart), mr) * VectorGemmPacking.aStripSize());
         float[] bp = ws.b(GemmDriver.roundUp(Math.min(NC, colEnd - colStart), nr) * kcMax);
         float[] tile = ws.tile(mr * nr);
         for (int jc = colStart; jc < colEnd; jc += NC) {
@@ -49,10 +49,10 @@ final class PackedGemm implements GemmRectangle {
                 int p0 = kStart + (int) ((long) slice * k / kSlices);
                 int kc = kStart + (int) ((long) (slice + 1) * k / kSlices) - p0;
                 float sliceBeta = slice == 0 ? beta : 1f;
-                GemmPacking.packB(transB, b, bOffset, ldb, p0, kc, jc, nc, nr, bp);
+                VectorGemmPacking.packB(transB, b, bOffset, ldb, p0, kc, jc, nc, nr, bp);
                 for (int ic = rowStart; ic < rowEnd; ic += MC) {
                     int mc = Math.min(MC, rowEnd - ic);
-                    GemmPacking.packA(transA, a, aOffset, lda, ic, mc, p0, kc, ap);
+                    VectorGemmPacking.packA(transA, a, aOffset, lda, ic, mc, p0, kc, ap);
                     for (int jr = 0; jr < nc; jr += nr) {
                         int cols = Math.min(nr, nc - jr);
                         int cColumn = cOffset + jc + jr;

@@ -6,7 +6,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The {@link GemmMicroKernel} code, specialized per species and A strip layout: {@link GemmKernelFactory} defines
+ * The {@link GemmMicroKernel} code, specialized per species and A strip layout: {@link VectorGemmKernelFactory} defines
  * one hidden class from these bytes for each pair, passing species and A strides as class data, so that they are
  * {@code static final} constants in every copy. C2 intrinsifies Vector API calls only on a constant species; with
  * the species in an instance field every vector was boxed (measured 3 instead of 200 GFLOP/s at 512 bits). With
@@ -20,16 +20,16 @@ import jdk.incubator.vector.VectorSpecies;
  * of two FMA pipes. Each accumulator lane sums its products in order of {@code p}, so an element's value does
  * not depend on where its tile lies in C; {@link #storeEdge} rounds like the vector lanes of {@link #multiply}.
  */
-final class GemmKernelTemplate implements GemmMicroKernel {
+final class VectorGemmKernelTemplate implements GemmMicroKernel {
     private static final String NOT_HIDDEN =
-            "GemmKernelTemplate is only a template: GemmKernelFactory defines it as a hidden class per species";
+            "VectorGemmKernelTemplate is only a template: VectorGemmKernelFactory defines it as a hidden class per species";
     private static final VectorSpecies<Float> SPECIES = classData(0, VectorSpecies.class);
     private static final int LANES = SPECIES.length();
     private static final int NR = 2 * LANES;
     private static final int A_ROW_STRIDE = classData(1, Integer.class);
     private static final int A_STEP_STRIDE = classData(2, Integer.class);
 
-    private GemmKernelTemplate() {
+    private VectorGemmKernelTemplate() {
     }
 
     @SuppressWarnings("unchecked")

@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  * Copies blocks of op(A) and op(B) into the contiguous, zero-padded strips that {@link GemmMicroKernel} streams
  * through, so that all four transpose cases share one inner loop and the transposes cost only the packing.
  *
- * <p>An A strip holds {@code MR} rows of op(A) by up to {@link PackedGemm#KC} steps in {@code MR * KC} floats, in
+ * <p>An A strip holds {@code MR} rows of op(A) by up to {@link VectorPackedGemm#KC} steps in {@code MR * KC} floats, in
  * whichever layout its source copies fastest: from a row-major A, {@code MR} whole-row copies give a row-major
  * strip, element {@code (r, p)} at {@code r * KC + p}; from a transposed A, whose stored rows each hold {@code MR}
  * consecutive rows of op(A), {@code MR}-float vector copies give a step-major strip, {@code (r, p)} at
@@ -18,22 +18,22 @@ import jdk.incubator.vector.VectorSpecies;
  * the kernel needs to keep its index arithmetic and bounds checks out of the FMA loop. B strips are always
  * step-major: {@code NR} consecutive columns per step, the layout of the kernel's vector loads.
  */
-final class GemmPacking {
+final class VectorGemmPacking {
     /** One step of a step-major A strip, {@code MR} floats; a static final, so C2 sees a constant species. */
     private static final VectorSpecies<Float> STRIP =
             VectorSpecies.of(float.class, VectorShape.forBitSize(Float.SIZE * GemmMicroKernel.MR));
 
-    private GemmPacking() {
+    private VectorGemmPacking() {
     }
 
     /** Floats per packed A strip, whatever the slice depth. */
     static int aStripSize() {
-        return GemmMicroKernel.MR * PackedGemm.KC;
+        return GemmMicroKernel.MR * VectorPackedGemm.KC;
     }
 
     /** Distance in a packed A strip between rows of op(A). */
     static int aRowStride(boolean transA) {
-        return transA ? 1 : PackedGemm.KC;
+        return transA ? 1 : VectorPackedGemm.KC;
     }
 
     /** Distance in a packed A strip between steps (columns of op(A)). */
@@ -49,7 +49,7 @@ final class GemmPacking {
     static void packA(boolean transA, float[] a, int aOffset, int lda, int row0, int rows, int p0, int kc,
                       float[] dst) {
         final int mr = GemmMicroKernel.MR;
-        final int depth = PackedGemm.KC;
+        final int depth = VectorPackedGemm.KC;
         int full = rows - rows % mr;
         if (transA) {
             // Four strips per step consume a whole 64-byte line of A at once; one strip at a time with element
