@@ -116,7 +116,7 @@ public final class Im2col {
         }
     }
 
-    static void checkRegion(String name, float[] array, int offset, int length) {
+    private static void checkRegion(String name, float[] array, int offset, int length) {
         Objects.requireNonNull(array, name);
         if (offset < 0 || (long) offset + length > array.length) {
             throw new IllegalArgumentException(name + " region [" + offset + ", " + ((long) offset + length)

@@ -1,29 +1,23 @@
 package geodesic.kernel;
 
-/** Plain-Java GEMM (placeholder until the blocked implementation lands). */
+/**
+ * Plain-Java SGEMM, the fallback without the Vector API: cache-blocked i-k-j loops ({@link GemmScalarRectangle}),
+ * split across the {@link Parallelism} team by {@link GemmDriver}.
+ *
+ * <p>Thread-safe; a transposed B is packed into per-thread buffers ({@code 128 x 512} floats) that are reused.
+ */
 final class ScalarMatMul implements MatMul {
-    private final Parallelism parallelism;
+    private final GemmDriver driver;
 
     ScalarMatMul(Parallelism parallelism) {
-        this.parallelism = parallelism;
+        this.driver = new GemmDriver(new GemmScalarRectangle(), parallelism);
     }
 
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
                      float beta, float[] c, int cOffset, int ldc) {
-        parallelism.run(m, i -> {
-            for (int j = 0; j < n; j++) {
-                float s = 0f;
-                for (int p = 0; p < k; p++) {
-                    float av = transA ? a[aOffset + p * lda + i] : a[aOffset + i * lda + p];
-                    float bv = transB ? b[bOffset + j * ldb + p] : b[bOffset + p * ldb + j];
-                    s += av * bv;
-                }
-                int ci = cOffset + i * ldc + j;
-                c[ci] = beta == 0f ? alpha * s : alpha * s + beta * c[ci];
-            }
-        });
+        driver.gemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
     }
 
     @Override

@@ -1,31 +1,23 @@
 package geodesic.kernel;
 
-/** Plain-Java symmetric rank-k update (placeholder until the blocked implementation lands). */
+/**
+ * Plain-Java symmetric rank-k update, the fallback without the Vector API: the lower-triangle tiles of
+ * {@code X^T X} through {@link GemmScalarRectangle}, mirrored and split across the {@link Parallelism} team by
+ * {@link GemmLowerTriangle}.
+ *
+ * <p>Thread-safe; a transposed operand is packed into per-thread buffers that are reused.
+ */
 final class ScalarSymmetricRankUpdate implements SymmetricRankUpdate {
-    private final Parallelism parallelism;
+    private final GemmLowerTriangle triangle;
 
     ScalarSymmetricRankUpdate(Parallelism parallelism) {
-        this.parallelism = parallelism;
+        this.triangle = new GemmLowerTriangle(new GemmScalarRectangle(), parallelism);
     }
 
     @Override
     public void update(int n, int rows, float alpha, float[] x, int xOffset, int ldx,
                        float beta, float[] c, int cOffset, int ldc) {
-        parallelism.run(n, i -> {
-            for (int j = 0; j <= i; j++) {
-                float s = 0f;
-                for (int r = 0; r < rows; r++) {
-                    s += x[xOffset + r * ldx + i] * x[xOffset + r * ldx + j];
-                }
-                int ci = cOffset + i * ldc + j;
-                c[ci] = beta == 0f ? alpha * s : alpha * s + beta * c[ci];
-            }
-        });
-        for (int i = 0; i < n; i++) {
-            for (int j = i + 1; j < n; j++) {
-                c[cOffset + i * ldc + j] = c[cOffset + j * ldc + i];
-            }
-        }
+        triangle.update(n, rows, alpha, x, xOffset, ldx, beta, c, cOffset, ldc);
     }
 
     @Override

@@ -1,35 +1,31 @@
 package geodesic.kernel;
 
-/** Plain-Java symmetric rank-k update (placeholder until the blocked implementation lands). */
-final class VectorSymmetricRankUpdate implements SymmetricRankUpdate {
-    private final Parallelism parallelism;
+import jdk.incubator.vector.VectorSpecies;
 
-    VectorSymmetricRankUpdate(jdk.incubator.vector.VectorSpecies<Float> species, Parallelism parallelism) {
-        this.parallelism = parallelism;
+/**
+ * Vector API symmetric rank-k update: the lower-triangle tiles of {@code X^T X} through the packed SGEMM
+ * ({@link VectorPackedGemm}), mirrored and split across the {@link Parallelism} team by {@link GemmLowerTriangle}.
+ *
+ * <p>Thread-safe, and allocates no buffers in steady state, as {@link VectorMatMul}.
+ */
+final class VectorSymmetricRankUpdate implements SymmetricRankUpdate {
+    private final GemmLowerTriangle triangle;
+    private final String name;
+
+    VectorSymmetricRankUpdate(VectorSpecies<Float> species, Parallelism parallelism) {
+        VectorPackedGemm gemm = new VectorPackedGemm(species);
+        this.triangle = new GemmLowerTriangle(gemm, parallelism);
+        this.name = "vector-" + species.vectorBitSize() + " " + GemmMicroKernel.MR + "x" + gemm.colGranule();
     }
 
     @Override
     public void update(int n, int rows, float alpha, float[] x, int xOffset, int ldx,
                        float beta, float[] c, int cOffset, int ldc) {
-        parallelism.run(n, i -> {
-            for (int j = 0; j <= i; j++) {
-                float s = 0f;
-                for (int r = 0; r < rows; r++) {
-                    s += x[xOffset + r * ldx + i] * x[xOffset + r * ldx + j];
-                }
-                int ci = cOffset + i * ldc + j;
-                c[ci] = beta == 0f ? alpha * s : alpha * s + beta * c[ci];
-            }
-        });
-        for (int i = 0; i < n; i++) {
-            for (int j = i + 1; j < n; j++) {
-                c[cOffset + i * ldc + j] = c[cOffset + j * ldc + i];
-            }
-        }
+        triangle.update(n, rows, alpha, x, xOffset, ldx, beta, c, cOffset, ldc);
     }
 
     @Override
     public String name() {
-        return "vector-placeholder";
+        return name;
     }
 }

@@ -1,0 +1,126 @@
+package geodesic.kernel;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Copies blocks of op(A) and op(B) into the contiguous, zero-padded strips that {@link GemmMicroKernel} streams
+ * through, so that all four transpose cases share one inner loop and the transposes cost only the packing.
+ *
+ * <p>An A strip holds {@code MR} rows of op(A) by up to {@link VectorPackedGemm#KC} steps in {@code MR * KC} floats, in
+ * whichever layout its source copies fastest: from a row-major A, {@code MR} whole-row copies give a row-major
+ * strip, element {@code (r, p)} at {@code r * KC + p}; from a transposed A, whose stored rows each hold {@code MR}
+ * consecutive rows of op(A), {@code MR}-float vector copies give a step-major strip, {@code (r, p)} at
+ * {@code p * MR + r}. Interleaving a row-major A element by element cost about half the run time of
+ * {@code 25088 x 64 x 800}. Both layouts have constant strides ({@link #aRowStride}, {@link #aStepStride}), which
+ * the kernel needs to keep its index arithmetic and bounds checks out of the FMA loop. B strips are always
+ * step-major: {@code NR} consecutive columns per step, the layout of the kernel's vector loads.
+ */
+final class VectorGemmPacking {
+    /** One step of a step-major A strip, {@code MR} floats; a static final, so C2 sees a constant species. */
+    private static final VectorSpecies<Float> STRIP =
+            VectorSpecies.of(float.class, VectorShape.forBitSize(Float.SIZE * GemmMicroKernel.MR));
+
+    private VectorGemmPacking() {
+    }
+
+    /** Floats per packed A strip, whatever the slice depth. */
+    static int aStripSize() {
+        return GemmMicroKernel.MR * VectorPackedGemm.KC;
+    }
+
+    /** Distance in a packed A strip between rows of op(A). */
+    static int aRowStride(boolean transA) {
+        return transA ? 1 : VectorPackedGemm.KC;
+    }
+
+    /** Distance in a packed A strip between steps (columns of op(A)). */
+    static int aStepStride(boolean transA) {
+        return transA ? GemmMicroKernel.MR : 1;
+    }
+
+    /**
+     * Packs {@code op(A)[row0 : row0+rows, p0 : p0+kc]}, {@code kc <= KC}, into strips of {@code MR} rows: the
+     * strip of rows {@code row0 + s ..} ({@code s} a multiple of {@code MR}) starts at {@code dst[s * KC]} and holds
+     * {@code op(A)(row0 + s + r, p0 + p)} at {@code r * aRowStride + p * aStepStride}; rows past the block are zero.
+     */
+    static void packA(boolean transA, float[] a, int aOffset, int lda, int row0, int rows, int p0, int kc,
+                      float[] dst) {
+        final int mr = GemmMicroKernel.MR;
+        final int depth = VectorPackedGemm.KC;
+        int full = rows - rows % mr;
+        if (transA) {
+            // Four strips per step consume a whole 64-byte line of A at once; one strip at a time with element
+            // copies ran 4-7x slower, worst at power-of-two lda.
+            int s = 0;
+            for (; s + 4 * mr <= full; s += 4 * mr) {
+                for (int p = 0; p < kc; p++) {
+                    int src = aOffset + (p0 + p) * lda + row0 + s;
+                    int d = s * depth + p * mr;
+                    FloatVector.fromArray(STRIP, a, src).intoArray(dst, d);
+                    FloatVector.fromArray(STRIP, a, src + mr).intoArray(dst, d + mr * depth);
+                    FloatVector.fromArray(STRIP, a, src + 2 * mr).intoArray(dst, d + 2 * mr * depth);
+                    FloatVector.fromArray(STRIP, a, src + 3 * mr).intoArray(dst, d + 3 * mr * depth);
+                }
+            }
+            for (; s < full; s += mr) {
+                for (int p = 0; p < kc; p++) {
+                    int src = aOffset + (p0 + p) * lda + row0 + s;
+                    FloatVector.fromArray(STRIP, a, src).intoArray(dst, s * depth + p * mr);
+                }
+            }
+            for (int p = 0; full < rows && p < kc; p++) {
+                int src = aOffset + (p0 + p) * lda + row0 + full;
+                int d = full * depth + p * mr;
+                for (int r = 0; r < mr; r++) {
+                    dst[d + r] = full + r < rows ? a[src + r] : 0f;
+                }
+            }
+        } else {
+            // Row r of the block lands at r * KC: strips of MR rows follow one another.
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(a, aOffset + (row0 + r) * lda + p0, dst, r * depth, kc);
+            }
+            for (int r = rows; r < full + mr && full < rows; r++) {
+                Arrays.fill(dst, r * depth, r * depth + kc, 0f);
+            }
+        }
+    }
+
+    /**
+     * Packs {@code op(B)[p0 : p0+kc, col0 : col0+cols]} into strips of {@code nr} columns: the strip of columns
+     * {@code col0 + t ..} ({@code t} a multiple of {@code nr}) starts at {@code dst[t * kc]} and holds
+     * {@code op(B)(p0 + p, col0 + t + j)} at {@code p * nr + j}; columns past the block are zero.
+     */
+    static void packB(boolean transB, float[] b, int bOffset, int ldb, int p0, int kc, int col0, int cols,
+                      int nr, float[] dst) {
+        for (int t = 0; t < cols; t += nr) {
+            int base = t * kc;
+            int width = Math.min(nr, cols - t);
+            if (transB) {
+                for (int j = 0; j < width; j++) {
+                    int src = bOffset + (col0 + t + j) * ldb + p0;
+                    for (int p = 0; p < kc; p++) {
+                        dst[base + p * nr + j] = b[src + p];
+                    }
+                }
+                for (int j = width; j < nr; j++) {
+                    for (int p = 0; p < kc; p++) {
+                        dst[base + p * nr + j] = 0f;
+                    }
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int src = bOffset + (p0 + p) * ldb + col0 + t;
+                    int d = base + p * nr;
+                    System.arraycopy(b, src, dst, d, width);
+                    for (int j = width; j < nr; j++) {
+                        dst[d + j] = 0f;
+                    }
+                }
+            }
+        }
+    }
+}
