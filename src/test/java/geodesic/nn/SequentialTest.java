@@ -162,8 +162,13 @@ class SequentialTest {
         float[] once = m.parameters().get(0).grad().data().clone();
         trainingStep(m, x, labels);
         float[] twice = m.parameters().get(0).grad().data();
+        float scale = 0;
+        for (float v : once) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        // A GEMM may add into C in another order than it formed C, so compare on the gradient's overall scale.
         for (int i = 0; i < once.length; i++) {
-            assertEquals(2 * once[i], twice[i], 1e-6f * Math.abs(once[i]) + 1e-12f, "element " + i);
+            assertEquals(2 * once[i], twice[i], 1e-5f * scale, "element " + i);
         }
         m.zeroGrad();
         for (Parameter p : m.parameters()) {
