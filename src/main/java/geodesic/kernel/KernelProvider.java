@@ -1,6 +1,5 @@
 package geodesic.kernel;
 
-import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
@@ -9,7 +8,9 @@ import java.util.logging.Logger;
  *
  * <p>The choice is logged in one line. The system property {@code geodesic.kernel.bits} overrides it:
  * {@code scalar} forces the plain-Java kernels, {@code 128}/{@code 256}/{@code 512} force a narrower vector shape
- * than the hardware's preferred one (for testing the narrow paths). The Vector API classes are loaded only after
+ * than the hardware's preferred one (the build runs the kernel tests once more with {@code 128} and with
+ * {@code scalar}, each in a JVM of its own, because one JVM runs one float species; see
+ * {@code VectorFloatSpecies}). The Vector API classes are loaded only after
  * the module check, so a JVM started without {@code --add-modules jdk.incubator.vector} still works.
  *
  * <p>Providers are stateless and thread-safe; the kernels they create are thread-safe unless they say otherwise.
@@ -31,17 +32,6 @@ public abstract sealed class KernelProvider permits ScalarKernelProvider, Vector
         return ScalarKernelProvider.INSTANCE;
     }
 
-    /**
-     * A Vector API provider with vectors of {@code bits} bits, if the incubator module is present and the
-     * hardware supports that width.
-     */
-    public static Optional<KernelProvider> vector(int bits) {
-        if (!vectorModulePresent()) {
-            return Optional.empty();
-        }
-        return VectorKernelProvider.ofBits(bits).map(p -> p);
-    }
-
     /** GEMM running its blocks on {@code parallelism}. */
     public abstract MatMul matMul(Parallelism parallelism);
 
@@ -60,6 +50,25 @@ public abstract sealed class KernelProvider permits ScalarKernelProvider, Vector
     /** One line describing the kernels, e.g. {@code "Vector API 256-bit, 8 float lanes, FMA"}. */
     public abstract String description();
 
+    /**
+     * The vector width {@code -Dgeodesic.kernel.bits} asks for, or 0 when it is absent or {@code scalar}.
+     *
+     * @throws IllegalArgumentException if the property holds anything else
+     */
+    static int forcedBits() {
+        String forced = System.getProperty(BITS_PROPERTY, "").trim();
+        if (forced.isEmpty() || forced.equalsIgnoreCase("scalar")) {
+            return 0;
+        }
+        return switch (forced) {
+            case "128" -> 128;
+            case "256" -> 256;
+            case "512" -> 512;
+            default -> throw new IllegalArgumentException(
+                    "-D" + BITS_PROPERTY + " must be scalar, 128, 256 or 512, got '" + forced + "'");
+        };
+    }
+
     static boolean vectorModulePresent() {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     }
@@ -73,31 +82,20 @@ public abstract sealed class KernelProvider permits ScalarKernelProvider, Vector
                 LOG.info("Geodesic kernels: plain Java (forced by -D" + BITS_PROPERTY + "=scalar)");
                 return ScalarKernelProvider.INSTANCE;
             }
+            forcedBits();
             if (!vectorModulePresent()) {
                 LOG.warning("Geodesic kernels: plain Java, because module jdk.incubator.vector is not loaded;"
                         + " start the JVM with --add-modules jdk.incubator.vector for SIMD kernels");
                 return ScalarKernelProvider.INSTANCE;
             }
-            Optional<VectorKernelProvider> p;
-            if (forced.isEmpty()) {
-                p = VectorKernelProvider.preferred();
-            } else {
-                int bits;
-                try {
-                    bits = Integer.parseInt(forced);
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException(
-                            "-D" + BITS_PROPERTY + " must be scalar, 128, 256 or 512, got '" + forced + "'", e);
-                }
-                p = VectorKernelProvider.ofBits(bits);
-            }
-            if (p.isEmpty()) {
-                LOG.warning("Geodesic kernels: plain Java, because the preferred vector shape is narrower than"
-                        + " 128 bits or unsupported");
+            KernelProvider p = VectorKernelProvider.INSTANCE;
+            if (p.floatLanes() < 4) {
+                LOG.warning("Geodesic kernels: plain Java, because the preferred vector shape holds fewer than 4"
+                        + " floats");
                 return ScalarKernelProvider.INSTANCE;
             }
-            LOG.info("Geodesic kernels: " + p.get().description());
-            return p.get();
+            LOG.info("Geodesic kernels: " + p.description());
+            return p;
         }
     }
 }

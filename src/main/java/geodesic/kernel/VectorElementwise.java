@@ -7,34 +7,26 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API element-wise kernels for one float species.
+ * Vector API element-wise kernels on {@link VectorFloatSpecies#SPECIES}, the JVM's one float SPECIES.
  *
- * <p>Each loop runs {@code species.loopBound(n)} elements in vectors and hands the rest to the matching
+ * <p>Each loop runs {@code SPECIES.loopBound(n)} elements in vectors and hands the rest to the matching
  * {@code ScalarElementwise...Range} method. The vector loops evaluate the scalar formulas lane by lane in the same
  * order, with plain multiply and add (no FMA: these kernels are bound by memory traffic, and FMA would change the
  * rounding), so maps and updates match {@link ScalarElementwise} bit for bit. Only the reductions use FMA.
  */
 final class VectorElementwise implements Elementwise {
-    /*
-     * Maintainer note on speed. The species is a constructor argument, not a static final constant, so C2 learns
-     * the concrete vector class only from the type profiles inside the JDK's FloatVector methods, which every
-     * caller in the JVM shares. With one float species in use per JVM the kernels run at memory speed; once a
-     * second species has run hot, the profiles turn bimorphic and every kernel here boxes its vectors (measured
-     * 20-40x slower, below the scalar kernels). Results stay correct, which is why the tests may mix widths.
-     */
-
     /**
      * Vectors accumulated in float before a partial sum is added in double. With four accumulators each lane adds
      * at most 32 terms, so a block's float error stays near 32 ulps worst case whatever {@code n} is.
      */
     private static final int BLOCK_VECTORS = 128;
 
-    private final VectorSpecies<Float> species;
-    private final int lanes;
+    private static final VectorSpecies<Float> SPECIES = VectorFloatSpecies.SPECIES;
+    private static final int LANES = SPECIES.length();
 
-    VectorElementwise(VectorSpecies<Float> species) {
-        this.species = species;
-        this.lanes = species.length();
+    static final VectorElementwise INSTANCE = new VectorElementwise();
+
+    private VectorElementwise() {
     }
 
     @Override
@@ -42,9 +34,9 @@ final class VectorElementwise implements Elementwise {
         ScalarElementwise.checkRange("x", x, xOff, n);
         ScalarElementwise.checkRange("y", y, yOff, n);
         int i = 0;
-        for (int bound = species.loopBound(n); i < bound; i += lanes) {
-            FloatVector xv = FloatVector.fromArray(species, x, xOff + i);
-            FloatVector yv = FloatVector.fromArray(species, y, yOff + i);
+        for (int bound = SPECIES.loopBound(n); i < bound; i += LANES) {
+            FloatVector xv = FloatVector.fromArray(SPECIES, x, xOff + i);
+            FloatVector yv = FloatVector.fromArray(SPECIES, y, yOff + i);
             yv.add(xv.mul(alpha)).intoArray(y, yOff + i);
         }
         ScalarElementwise.axpyRange(i, n, alpha, x, xOff, y, yOff);
@@ -54,8 +46,8 @@ final class VectorElementwise implements Elementwise {
     public void scaleInPlace(int n, float alpha, float[] x, int off) {
         ScalarElementwise.checkRange("x", x, off, n);
         int i = 0;
-        for (int bound = species.loopBound(n); i < bound; i += lanes) {
-            FloatVector.fromArray(species, x, off + i).mul(alpha).intoArray(x, off + i);
+        for (int bound = SPECIES.loopBound(n); i < bound; i += LANES) {
+            FloatVector.fromArray(SPECIES, x, off + i).mul(alpha).intoArray(x, off + i);
         }
         ScalarElementwise.scaleRange(i, n, alpha, x, off);
     }
@@ -77,10 +69,10 @@ final class VectorElementwise implements Elementwise {
     public double dot(int n, float[] x, int xOff, float[] y, int yOff) {
         ScalarElementwise.checkRange("x", x, xOff, n);
         ScalarElementwise.checkRange("y", y, yOff, n);
-        int vectorized = species.loopBound(n);
+        int vectorized = SPECIES.loopBound(n);
         double total = 0;
-        for (int i = 0; i < vectorized; i += BLOCK_VECTORS * lanes) {
-            int len = Math.min(vectorized - i, BLOCK_VECTORS * lanes);
+        for (int i = 0; i < vectorized; i += BLOCK_VECTORS * LANES) {
+            int len = Math.min(vectorized - i, BLOCK_VECTORS * LANES);
             total += dotBlock(x, xOff + i, y, yOff + i, len);
         }
         return total + ScalarElementwise.dotRange(vectorized, n, x, xOff, y, yOff);
@@ -89,10 +81,10 @@ final class VectorElementwise implements Elementwise {
     @Override
     public double sumOfSquares(int n, float[] x, int off) {
         ScalarElementwise.checkRange("x", x, off, n);
-        int vectorized = species.loopBound(n);
+        int vectorized = SPECIES.loopBound(n);
         double total = 0;
-        for (int i = 0; i < vectorized; i += BLOCK_VECTORS * lanes) {
-            int len = Math.min(vectorized - i, BLOCK_VECTORS * lanes);
+        for (int i = 0; i < vectorized; i += BLOCK_VECTORS * LANES) {
+            int len = Math.min(vectorized - i, BLOCK_VECTORS * LANES);
             total += sumOfSquaresBlock(x, off + i, len);
         }
         return total + ScalarElementwise.dotRange(vectorized, n, x, off, x, off);
@@ -100,10 +92,10 @@ final class VectorElementwise implements Elementwise {
 
     /** Sum of one contiguous row, blocked like {@link #dot}. */
     private double sum(int n, float[] x, int off) {
-        int vectorized = species.loopBound(n);
+        int vectorized = SPECIES.loopBound(n);
         double total = 0;
-        for (int i = 0; i < vectorized; i += BLOCK_VECTORS * lanes) {
-            int len = Math.min(vectorized - i, BLOCK_VECTORS * lanes);
+        for (int i = 0; i < vectorized; i += BLOCK_VECTORS * LANES) {
+            int len = Math.min(vectorized - i, BLOCK_VECTORS * LANES);
             total += sumBlock(x, off + i, len);
         }
         return total + ScalarElementwise.sumRange(vectorized, n, x, off);
@@ -111,30 +103,30 @@ final class VectorElementwise implements Elementwise {
 
     /*
      * The block reductions take a length that is a positive multiple of the lane count, at most BLOCK_VECTORS
-     * vectors. Each accumulator starts from a loaded vector rather than FloatVector.zero(species): the species is
-     * only known at run time, and with a zero start C2 could not type the loop phi exactly and boxed the
-     * accumulators on every iteration (about 15x slower on JDK 25); seeded, they stay in registers.
+     * vectors. Each accumulator starts from a loaded vector rather than FloatVector.zero(SPECIES): when the species
+     * was not a compile-time constant, C2 could not type a zero-started loop phi exactly and boxed the accumulators
+     * on every iteration (about 15x slower on JDK 25); seeded, they stay in registers either way.
      */
 
     private float dotBlock(float[] x, int xOff, float[] y, int yOff, int len) {
         FloatVector a0 = load(x, xOff).mul(load(y, yOff));
-        if (len < 4 * lanes) {
-            for (int j = lanes; j < len; j += lanes) {
+        if (len < 4 * LANES) {
+            for (int j = LANES; j < len; j += LANES) {
                 a0 = load(x, xOff + j).fma(load(y, yOff + j), a0);
             }
             return a0.reduceLanes(VectorOperators.ADD);
         }
-        FloatVector a1 = load(x, xOff + lanes).mul(load(y, yOff + lanes));
-        FloatVector a2 = load(x, xOff + 2 * lanes).mul(load(y, yOff + 2 * lanes));
-        FloatVector a3 = load(x, xOff + 3 * lanes).mul(load(y, yOff + 3 * lanes));
-        int j = 4 * lanes;
-        for (int bound4 = len - 4 * lanes; j <= bound4; j += 4 * lanes) {
+        FloatVector a1 = load(x, xOff + LANES).mul(load(y, yOff + LANES));
+        FloatVector a2 = load(x, xOff + 2 * LANES).mul(load(y, yOff + 2 * LANES));
+        FloatVector a3 = load(x, xOff + 3 * LANES).mul(load(y, yOff + 3 * LANES));
+        int j = 4 * LANES;
+        for (int bound4 = len - 4 * LANES; j <= bound4; j += 4 * LANES) {
             a0 = load(x, xOff + j).fma(load(y, yOff + j), a0);
-            a1 = load(x, xOff + j + lanes).fma(load(y, yOff + j + lanes), a1);
-            a2 = load(x, xOff + j + 2 * lanes).fma(load(y, yOff + j + 2 * lanes), a2);
-            a3 = load(x, xOff + j + 3 * lanes).fma(load(y, yOff + j + 3 * lanes), a3);
+            a1 = load(x, xOff + j + LANES).fma(load(y, yOff + j + LANES), a1);
+            a2 = load(x, xOff + j + 2 * LANES).fma(load(y, yOff + j + 2 * LANES), a2);
+            a3 = load(x, xOff + j + 3 * LANES).fma(load(y, yOff + j + 3 * LANES), a3);
         }
-        for (; j < len; j += lanes) {
+        for (; j < len; j += LANES) {
             a0 = load(x, xOff + j).fma(load(y, yOff + j), a0);
         }
         return a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
@@ -143,31 +135,31 @@ final class VectorElementwise implements Elementwise {
     private float sumOfSquaresBlock(float[] x, int off, int len) {
         FloatVector v = load(x, off);
         FloatVector a0 = v.mul(v);
-        if (len < 4 * lanes) {
-            for (int j = lanes; j < len; j += lanes) {
+        if (len < 4 * LANES) {
+            for (int j = LANES; j < len; j += LANES) {
                 v = load(x, off + j);
                 a0 = v.fma(v, a0);
             }
             return a0.reduceLanes(VectorOperators.ADD);
         }
-        FloatVector v1 = load(x, off + lanes);
-        FloatVector v2 = load(x, off + 2 * lanes);
-        FloatVector v3 = load(x, off + 3 * lanes);
+        FloatVector v1 = load(x, off + LANES);
+        FloatVector v2 = load(x, off + 2 * LANES);
+        FloatVector v3 = load(x, off + 3 * LANES);
         FloatVector a1 = v1.mul(v1);
         FloatVector a2 = v2.mul(v2);
         FloatVector a3 = v3.mul(v3);
-        int j = 4 * lanes;
-        for (int bound4 = len - 4 * lanes; j <= bound4; j += 4 * lanes) {
+        int j = 4 * LANES;
+        for (int bound4 = len - 4 * LANES; j <= bound4; j += 4 * LANES) {
             FloatVector v0 = load(x, off + j);
-            v1 = load(x, off + j + lanes);
-            v2 = load(x, off + j + 2 * lanes);
-            v3 = load(x, off + j + 3 * lanes);
+            v1 = load(x, off + j + LANES);
+            v2 = load(x, off + j + 2 * LANES);
+            v3 = load(x, off + j + 3 * LANES);
             a0 = v0.fma(v0, a0);
             a1 = v1.fma(v1, a1);
             a2 = v2.fma(v2, a2);
             a3 = v3.fma(v3, a3);
         }
-        for (; j < len; j += lanes) {
+        for (; j < len; j += LANES) {
             v = load(x, off + j);
             a0 = v.fma(v, a0);
         }
@@ -176,23 +168,23 @@ final class VectorElementwise implements Elementwise {
 
     private float sumBlock(float[] x, int off, int len) {
         FloatVector a0 = load(x, off);
-        if (len < 4 * lanes) {
-            for (int j = lanes; j < len; j += lanes) {
+        if (len < 4 * LANES) {
+            for (int j = LANES; j < len; j += LANES) {
                 a0 = a0.add(load(x, off + j));
             }
             return a0.reduceLanes(VectorOperators.ADD);
         }
-        FloatVector a1 = load(x, off + lanes);
-        FloatVector a2 = load(x, off + 2 * lanes);
-        FloatVector a3 = load(x, off + 3 * lanes);
-        int j = 4 * lanes;
-        for (int bound4 = len - 4 * lanes; j <= bound4; j += 4 * lanes) {
+        FloatVector a1 = load(x, off + LANES);
+        FloatVector a2 = load(x, off + 2 * LANES);
+        FloatVector a3 = load(x, off + 3 * LANES);
+        int j = 4 * LANES;
+        for (int bound4 = len - 4 * LANES; j <= bound4; j += 4 * LANES) {
             a0 = a0.add(load(x, off + j));
-            a1 = a1.add(load(x, off + j + lanes));
-            a2 = a2.add(load(x, off + j + 2 * lanes));
-            a3 = a3.add(load(x, off + j + 3 * lanes));
+            a1 = a1.add(load(x, off + j + LANES));
+            a2 = a2.add(load(x, off + j + 2 * LANES));
+            a3 = a3.add(load(x, off + j + 3 * LANES));
         }
-        for (; j < len; j += lanes) {
+        for (; j < len; j += LANES) {
             a0 = a0.add(load(x, off + j));
         }
         return a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
@@ -203,17 +195,17 @@ final class VectorElementwise implements Elementwise {
         ScalarElementwise.checkRange("x", x, off, n);
         int i = 0;
         // v - v is 0 for finite v and NaN for NaN or infinity, so one compare covers four vectors.
-        for (int bound4 = n - 4 * lanes; i <= bound4; i += 4 * lanes) {
+        for (int bound4 = n - 4 * LANES; i <= bound4; i += 4 * LANES) {
             FloatVector v0 = load(x, off + i);
-            FloatVector v1 = load(x, off + i + lanes);
-            FloatVector v2 = load(x, off + i + 2 * lanes);
-            FloatVector v3 = load(x, off + i + 3 * lanes);
+            FloatVector v1 = load(x, off + i + LANES);
+            FloatVector v2 = load(x, off + i + 2 * LANES);
+            FloatVector v3 = load(x, off + i + 3 * LANES);
             FloatVector t = v0.sub(v0).add(v1.sub(v1)).add(v2.sub(v2).add(v3.sub(v3)));
             if (t.compare(VectorOperators.NE, 0f).anyTrue()) {
-                return ScalarElementwise.firstNonFiniteRange(i, i + 4 * lanes, x, off);
+                return ScalarElementwise.firstNonFiniteRange(i, i + 4 * LANES, x, off);
             }
         }
-        for (int bound = species.loopBound(n); i < bound; i += lanes) {
+        for (int bound = SPECIES.loopBound(n); i < bound; i += LANES) {
             FloatVector v = load(x, off + i);
             VectorMask<Float> bad = v.sub(v).compare(VectorOperators.NE, 0f);
             if (bad.anyTrue()) {
@@ -228,7 +220,7 @@ final class VectorElementwise implements Elementwise {
         ScalarElementwise.checkRange("x", x, xOff, n);
         ScalarElementwise.checkRange("y", y, yOff, n);
         int i = 0;
-        for (int bound = species.loopBound(n); i < bound; i += lanes) {
+        for (int bound = SPECIES.loopBound(n); i < bound; i += LANES) {
             load(x, xOff + i).max(0f).intoArray(y, yOff + i);
         }
         ScalarElementwise.reluRange(i, n, x, xOff, y, yOff);
@@ -239,9 +231,9 @@ final class VectorElementwise implements Elementwise {
         ScalarElementwise.checkRange("x", x, xOff, n);
         ScalarElementwise.checkRange("dy", dy, dyOff, n);
         ScalarElementwise.checkRange("dx", dx, dxOff, n);
-        FloatVector zero = FloatVector.zero(species);
+        FloatVector zero = FloatVector.zero(SPECIES);
         int i = 0;
-        for (int bound = species.loopBound(n); i < bound; i += lanes) {
+        for (int bound = SPECIES.loopBound(n); i < bound; i += LANES) {
             VectorMask<Float> positive = load(x, xOff + i).compare(VectorOperators.GT, 0f);
             zero.blend(load(dy, dyOff + i), positive).intoArray(dx, dxOff + i);
         }
@@ -261,12 +253,12 @@ final class VectorElementwise implements Elementwise {
     public void addChannelBias(int channels, int spatial, float[] bias, int biasOff, float[] x, int xOff) {
         ScalarElementwise.checkRange("bias", bias, biasOff, channels);
         ScalarElementwise.checkMatrix("x", x, xOff, channels, spatial);
-        int bound = species.loopBound(spatial);
+        int bound = SPECIES.loopBound(spatial);
         for (int c = 0; c < channels; c++) {
             float b = bias[biasOff + c];
             int rowOff = xOff + c * spatial;
             int i = 0;
-            for (; i < bound; i += lanes) {
+            for (; i < bound; i += LANES) {
                 load(x, rowOff + i).add(b).intoArray(x, rowOff + i);
             }
             ScalarElementwise.addScalarRange(i, spatial, b, x, rowOff);
@@ -302,7 +294,7 @@ final class VectorElementwise implements Elementwise {
         float lr = (float) step.lr();
         float wd = (float) step.weightDecay();
         int i = 0;
-        for (int bound = species.loopBound(n); i < bound; i += lanes) {
+        for (int bound = SPECIES.loopBound(n); i < bound; i += LANES) {
             FloatVector p = load(param, paramOff + i);
             FloatVector g = load(grad, gradOff + i);
             if (wd != 0f) {
@@ -326,7 +318,7 @@ final class VectorElementwise implements Elementwise {
         boolean first = step.firstStep();
         boolean nesterov = step.nesterov();
         int i = 0;
-        for (int bound = species.loopBound(n); i < bound; i += lanes) {
+        for (int bound = SPECIES.loopBound(n); i < bound; i += LANES) {
             FloatVector p = load(param, paramOff + i);
             FloatVector g = load(grad, gradOff + i);
             if (wd != 0f) {
@@ -354,7 +346,7 @@ final class VectorElementwise implements Elementwise {
         float invRoot = step.inverseRootBiasCorrection2();
         boolean ams = vMax != null;
         int i = 0;
-        for (int bound = species.loopBound(n); i < bound; i += lanes) {
+        for (int bound = SPECIES.loopBound(n); i < bound; i += LANES) {
             FloatVector p = load(param, paramOff + i);
             FloatVector g = load(grad, gradOff + i);
             if (wd != 0f) {
@@ -386,7 +378,7 @@ final class VectorElementwise implements Elementwise {
         float c = (float) (1.0 - step.alpha());
         float eps = (float) step.eps();
         int i = 0;
-        for (int bound = species.loopBound(n); i < bound; i += lanes) {
+        for (int bound = SPECIES.loopBound(n); i < bound; i += LANES) {
             FloatVector p = load(param, paramOff + i);
             FloatVector g = load(grad, gradOff + i);
             if (wd != 0f) {
@@ -409,7 +401,7 @@ final class VectorElementwise implements Elementwise {
         float wd = (float) step.weightDecay();
         float eps = (float) step.eps();
         int i = 0;
-        for (int bound = species.loopBound(n); i < bound; i += lanes) {
+        for (int bound = SPECIES.loopBound(n); i < bound; i += LANES) {
             FloatVector p = load(param, paramOff + i);
             FloatVector g = load(grad, gradOff + i);
             if (wd != 0f) {
@@ -430,7 +422,7 @@ final class VectorElementwise implements Elementwise {
         float c = (float) (1.0 - rho);
         float epsf = (float) eps;
         int i = 0;
-        for (int bound = species.loopBound(n); i < bound; i += lanes) {
+        for (int bound = SPECIES.loopBound(n); i < bound; i += LANES) {
             FloatVector g = load(grad, gradOff + i);
             FloatVector e = load(ema, emaOff + i).mul(decay).add(g.mul(c).mul(g));
             e.intoArray(ema, emaOff + i);
@@ -447,7 +439,7 @@ final class VectorElementwise implements Elementwise {
         float keep = (float) (1.0 - gamma);
         float take = (float) gamma;
         int i = 0;
-        for (int bound = species.loopBound(n); i < bound; i += lanes) {
+        for (int bound = SPECIES.loopBound(n); i < bound; i += LANES) {
             load(y, yOff + i).mul(keep).add(load(x, xOff + i).mul(take)).intoArray(y, yOff + i);
         }
         ScalarElementwise.emaRange(i, n, gamma, x, xOff, y, yOff);
@@ -456,13 +448,13 @@ final class VectorElementwise implements Elementwise {
     /** {@code y += x} over {@code n} elements, unchecked. */
     private void addVectors(int n, float[] x, int xOff, float[] y, int yOff) {
         int i = 0;
-        for (int bound = species.loopBound(n); i < bound; i += lanes) {
+        for (int bound = SPECIES.loopBound(n); i < bound; i += LANES) {
             load(y, yOff + i).add(load(x, xOff + i)).intoArray(y, yOff + i);
         }
         ScalarElementwise.addRange(i, n, x, xOff, y, yOff);
     }
 
     private FloatVector load(float[] a, int off) {
-        return FloatVector.fromArray(species, a, off);
+        return FloatVector.fromArray(SPECIES, a, off);
     }
 }

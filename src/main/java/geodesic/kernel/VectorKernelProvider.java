@@ -1,38 +1,17 @@
 package geodesic.kernel;
 
-import java.util.Optional;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
-/** Vector API kernels for one float species. Loaded only once the incubator module is known to be present. */
+/**
+ * Vector API kernels on the JVM's one float species ({@link VectorFloatSpecies}). Loaded only once the incubator
+ * module is known to be present.
+ */
 final class VectorKernelProvider extends KernelProvider {
-    private final VectorSpecies<Float> species;
-    private final VectorElementwise elementwise;
+    static final VectorKernelProvider INSTANCE = new VectorKernelProvider();
 
-    private VectorKernelProvider(VectorSpecies<Float> species) {
-        this.species = species;
-        this.elementwise = new VectorElementwise(species);
-    }
+    private final VectorSpecies<Float> species = VectorFloatSpecies.SPECIES;
 
-    static Optional<VectorKernelProvider> preferred() {
-        VectorSpecies<Float> s = FloatVector.SPECIES_PREFERRED;
-        return s.vectorBitSize() < 128 ? Optional.empty() : Optional.of(new VectorKernelProvider(s));
-    }
-
-    static Optional<VectorKernelProvider> ofBits(int bits) {
-        if (bits != 128 && bits != 256 && bits != 512) {
-            throw new IllegalArgumentException("vector width must be 128, 256 or 512 bits, got " + bits);
-        }
-        if (bits > FloatVector.SPECIES_PREFERRED.vectorBitSize()) {
-            return Optional.empty();
-        }
-        return Optional.of(new VectorKernelProvider(VectorSpecies.of(float.class, VectorShape.forBitSize(bits))));
-    }
-
-    /** The float species these kernels use. */
-    VectorSpecies<Float> species() {
-        return species;
+    private VectorKernelProvider() {
     }
 
     @Override
@@ -47,7 +26,7 @@ final class VectorKernelProvider extends KernelProvider {
 
     @Override
     public Elementwise elementwise() {
-        return elementwise;
+        return VectorElementwise.INSTANCE;
     }
 
     @Override

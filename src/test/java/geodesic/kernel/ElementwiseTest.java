@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.BiConsumer;
 import java.util.stream.Stream;
-import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -19,8 +18,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every kernel against a float64 reference written here, for the scalar kernels and the vector kernels at 128 and
- * 256 bits and the preferred width. Operands sit at distinct non-zero offsets inside arrays with random padding,
+ * Every kernel against a float64 reference written here, for the scalar kernels and the vector kernels at this
+ * JVM's width (the build reruns the kernel tests with {@code -Dgeodesic.kernel.bits=128} and {@code =scalar}). Operands sit at distinct non-zero offsets inside arrays with random padding,
  * which must come back untouched. Maps and updates must also equal the scalar kernels bit for bit.
  */
 class ElementwiseTest {
@@ -32,11 +31,9 @@ class ElementwiseTest {
     static Stream<Named<Elementwise>> kernels() {
         List<Named<Elementwise>> kernels = new ArrayList<>();
         kernels.add(Named.of("scalar", ScalarElementwise.INSTANCE));
-        kernels.add(Named.of("vector-128", new VectorElementwise(FloatVector.SPECIES_128)));
-        kernels.add(Named.of("vector-256", new VectorElementwise(FloatVector.SPECIES_256)));
-        int preferred = FloatVector.SPECIES_PREFERRED.vectorBitSize();
-        if (preferred > 256) {
-            kernels.add(Named.of("vector-" + preferred, new VectorElementwise(FloatVector.SPECIES_PREFERRED)));
+        KernelProvider provider = KernelProvider.get();
+        if (provider.vectorized()) {
+            kernels.add(Named.of("vector-" + provider.floatLanes() * 32, provider.elementwise()));
         }
         return kernels.stream();
     }
