@@ -1,6 +1,8 @@
 package geodesic.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
 
@@ -13,7 +15,11 @@ public final class Main {
         System.exit(run(args, System.out, System.err));
     }
 
-    /** Runs one command and returns the process exit status; user mistakes print one line, not a stack trace. */
+    /**
+     * Runs one command and returns the process exit status: 0 on success, 2 for a usage mistake, 1 for an error the
+     * user can act on (missing data, a file that cannot be read or written, divergence), each printed as one line
+     * on {@code err}, never a stack trace.
+     */
     static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
             out.println("usage: geodesic info|train|bench|experiment [options]");
@@ -25,6 +31,12 @@ public final class Main {
                 case "info" -> {
                     return InfoCommand.run(List.of(rest), out);
                 }
+                case "train" -> {
+                    return TrainCommand.run(List.of(rest), out, err);
+                }
+                case "bench" -> {
+                    return BenchCommand.run(List.of(rest), out);
+                }
                 default -> {
                     err.println("geodesic: unknown command '" + args[0] + "' (expected info, train, bench or experiment)");
                     return 2;
@@ -33,6 +45,10 @@ public final class Main {
         } catch (UsageException e) {
             err.println("geodesic: " + e.getMessage());
             return 2;
+        } catch (IOException | UncheckedIOException | IllegalArgumentException | ArithmeticException e) {
+            // Missing data, unreadable files, invalid configurations, divergence: the user's to fix, so one line.
+            err.println("geodesic: error: " + e.getMessage());
+            return 1;
         }
     }
 }

@@ -1,0 +1,93 @@
+package geodesic.cli;
+
+import geodesic.kernel.Parallelism;
+import geodesic.nn.CrossEntropyLoss;
+import geodesic.nn.Mode;
+import geodesic.nn.Sequential;
+import geodesic.optim.Optimizer;
+import geodesic.optim.Sgd;
+import geodesic.tensor.Tensor;
+import java.io.PrintStream;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * {@code geodesic bench train}: steady-state training throughput. Runs warm-up steps, then times a fixed number of
+ * full training steps (forward, loss, backward, optimizer) on random 1x28x28 batches, whose values do not change
+ * the work done, and prints {@code train model=... optimizer=... threads=... batch=... images_per_s=...
+ * ms_per_step=... gc_percent=...}.
+ */
+final class BenchCommand {
+    private BenchCommand() {
+    }
+
+    static int run(List<String> args, PrintStream out) {
+        if (args.isEmpty() || !args.get(0).equals("train")) {
+            throw new UsageException("bench: expected 'bench train [options]'");
+        }
+        Options o = Options.parse("bench train", args.subList(1, args.size()),
+                Set.of("model", "optimizer", "threads", "batch", "steps", "warmup", "lr", "seed"), Set.of());
+        String model = o.choice("model", "cnn", List.of("cnn", "mlp"));
+        String optimizerName = o.choice("optimizer", "sgd", TrainCommand.OPTIMIZERS);
+        int threads = o.integer("threads", Runtime.getRuntime().availableProcessors(), 1, 1024);
+        int batch = o.integer("batch", 128, 1, 65_536);
+        int steps = o.integer("steps", model.equals("cnn") ? 200 : 1000, 1, 10_000_000);
+        int warmup = o.integer("warmup", Math.max(20, steps / 5), 0, 10_000_000);
+        double lr = o.number("lr", 0.01, 0, 10);
+        long seed = o.integer("seed", 0, 0, Integer.MAX_VALUE);
+
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] pixels = new float[batch * 784];
+        int[] labels = new int[batch];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (float) r.nextGaussian();
+        }
+        for (int i = 0; i < batch; i++) {
+            labels[i] = r.nextInt(10);
+        }
+        Tensor x = Tensor.wrap(pixels, batch, 1, 28, 28);
+        try (Parallelism team = Parallelism.of(threads)) {
+            Sequential net = (model.equals("cnn") ? geodesic.nn.Architectures.referenceCnn()
+                    : geodesic.nn.Architectures.mlp()).parallelism(team).build(seed);
+            Optimizer optimizer = optimizerName.equals("sgd") ? Sgd.plain(net.parameters(), lr)
+                    : Sgd.withMomentum(net.parameters(), lr, 0.9);
+            CrossEntropyLoss loss = new CrossEntropyLoss();
+            for (int i = 0; i < warmup; i++) {
+                step(net, optimizer, loss, x, labels);
+            }
+            long gc0 = gcMillis();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < steps; i++) {
+                step(net, optimizer, loss, x, labels);
+            }
+            double seconds = (System.nanoTime() - t0) * 1e-9;
+            double gcPercent = 100.0 * (gcMillis() - gc0) / 1e3 / seconds;
+            out.printf(Locale.ROOT,
+                    "train model=%s optimizer=%s threads=%d batch=%d steps=%d images_per_s=%.0f ms_per_step=%.2f"
+                            + " gc_percent=%.2f%n",
+                    model, optimizerName, threads, batch, steps, steps * (double) batch / seconds,
+                    seconds * 1e3 / steps, gcPercent);
+        }
+        return 0;
+    }
+
+    private static void step(Sequential net, Optimizer optimizer, CrossEntropyLoss loss, Tensor x, int[] labels) {
+        net.zeroGrad();
+        Tensor logits = net.forward(x, Mode.TRAIN);
+        loss.forward(logits, labels);
+        net.backward(loss.gradient());
+        optimizer.step();
+    }
+
+    private static long gcMillis() {
+        long total = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            total += Math.max(0, gc.getCollectionTime());
+        }
+        return total;
+    }
+}

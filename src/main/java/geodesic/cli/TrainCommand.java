@@ -1,0 +1,176 @@
+package geodesic.cli;
+
+import geodesic.data.ChannelNormalization;
+import geodesic.data.Dataset;
+import geodesic.data.FashionMnistData;
+import geodesic.data.FashionMnistLocator;
+import geodesic.data.Subsample;
+import geodesic.data.TrainValidationSplit;
+import geodesic.kernel.Parallelism;
+import geodesic.nn.Architectures;
+import geodesic.nn.Sequential;
+import geodesic.optim.LearningRateSchedule;
+import geodesic.optim.Optimizer;
+import geodesic.optim.Sgd;
+import geodesic.train.CsvMetricsWriter;
+import geodesic.train.EpochMetrics;
+import geodesic.train.ProgressBar;
+import geodesic.train.Trainer;
+import geodesic.train.TrainingListener;
+import geodesic.train.TrainingResult;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * {@code geodesic train}: trains a model on Fashion-MNIST and prints one {@code key=value} line per epoch and a
+ * final summary, writes the metrics CSV and a PNG plot of the curves. With no option it trains the reference CNN
+ * on whatever Fashion-MNIST it finds (Debian's package, else the embedded subset) and says which.
+ */
+final class TrainCommand {
+    static final List<String> MODELS = List.of("cnn", "mlp", "alexnet", "vgg");
+    static final List<String> OPTIMIZERS = List.of("sgd", "momentum");
+
+    private TrainCommand() {
+    }
+
+    static int run(List<String> args, PrintStream out, PrintStream err) throws IOException {
+        Options o = Options.parse("train", args,
+                Set.of("model", "dataset", "data", "optimizer", "epochs", "batch", "lr", "momentum",
+                        "weight-decay", "seed", "threads", "csv", "plot", "out", "validation", "subset",
+                        "lr-decay-epochs"),
+                Set.of("quiet"));
+        String model = o.choice("model", "cnn", MODELS);
+        o.choice("dataset", "fashion-mnist", List.of("fashion-mnist"));
+        String optimizerName = o.choice("optimizer", "momentum", OPTIMIZERS);
+        int epochs = o.integer("epochs", 3, 1, 100_000);
+        int batch = o.integer("batch", 128, 1, 65_536);
+        double lr = o.number("lr", optimizerName.equals("sgd") ? 0.1 : 0.05, 0, 1e6);
+        double momentum = o.number("momentum", 0.9, 0, 1);
+        double weightDecay = o.number("weight-decay", 0, 0, 1);
+        long seed = o.integer("seed", 0, 0, Integer.MAX_VALUE);
+        int threads = o.integer("threads", Runtime.getRuntime().availableProcessors(), 1, 1024);
+        double validation = o.number("validation", 0, 0, 0.9);
+        int subset = o.integer("subset", 0, 0, Integer.MAX_VALUE);
+        List<Integer> decay = parseEpochs(o.string("lr-decay-epochs", ""));
+        boolean quiet = o.flag("quiet");
+
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Path outDir = Path.of(o.string("out", "runs/train-" + model + "-" + optimizerName + "-" + stamp));
+        Path csv = Path.of(o.string("csv", outDir.resolve("metrics.csv").toString()));
+        Path png = Path.of(o.string("plot", outDir.resolve("metrics.png").toString()));
+
+        FashionMnistLocator locator = FashionMnistLocator.defaults();
+        if (o.has("data")) {
+            locator = locator.withExplicitDirectory(Path.of(o.string("data", "")));
+        }
+        FashionMnistData data = locator.locate();
+        out.println("data: " + data.describe());
+        Dataset train = data.train();
+        if (subset > 0 && subset < train.size()) {
+            train = Subsample.stratified(train, subset, seed);
+        }
+        Dataset val = null;
+        if (validation > 0) {
+            TrainValidationSplit split = TrainValidationSplit.holdOutFraction(train, validation, seed);
+            train = split.train();
+            val = split.validation();
+        }
+        Dataset test = data.test();
+        ChannelNormalization norm = ChannelNormalization.fit(train);
+        norm.applyInPlace(train);
+        norm.applyInPlace(test);
+        if (val != null) {
+            norm.applyInPlace(val);
+        }
+        out.printf(Locale.ROOT, "split: train=%d validation=%d test=%d%n", train.size(), val == null ? 0 : val.size(),
+                test.size());
+
+        ExecutorService prefetch = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "geodesic-prefetch");
+            t.setDaemon(true);
+            return t;
+        });
+        try (Parallelism team = Parallelism.of(threads)) {
+            Sequential net = builder(model, train).parallelism(team).build(seed);
+            out.printf(Locale.ROOT, "model: %s parameters=%d threads=%d%n", model, net.parameterCount(), threads);
+            Optimizer optimizer = switch (optimizerName) {
+                case "sgd" -> new Sgd(net.parameters(), lr, 0, 0, false, weightDecay);
+                case "momentum" -> new Sgd(net.parameters(), lr, momentum, 0, false, weightDecay);
+                default -> throw new UsageException("train: unknown optimizer " + optimizerName);
+            };
+            out.println("optimizer: " + optimizer.describe());
+            List<EpochMetrics> history = new ArrayList<>();
+            Trainer trainer = Trainer.builder(net, optimizer)
+                    .epochs(epochs).batchSize(batch).seed(seed)
+                    .schedule(decay.isEmpty() ? null : LearningRateSchedule.stepDecay(lr, decay, 0.1))
+                    .prefetch(prefetch)
+                    .listener(new ProgressBar(err, !quiet && System.console() != null))
+                    .listener(new CsvMetricsWriter(csv))
+                    .listener(new TrainingListener() {
+                        @Override
+                        public void onEpoch(EpochMetrics m) {
+                            history.add(m);
+                            out.println(epochLine(m));
+                        }
+                    })
+                    .build();
+            TrainingResult result = trainer.fit(train, val, test);
+            EpochMetrics last = result.last();
+            out.printf(Locale.ROOT, "test_acc=%.4f test_loss=%.4f train_seconds=%.1f total_seconds=%.1f%n",
+                    last.testAccuracy(), last.testLoss(),
+                    history.stream().mapToDouble(EpochMetrics::seconds).sum(), last.totalSeconds());
+            out.println("csv=" + csv);
+            MetricsPlot.write(png, model + " / " + optimizerName + " on " + data.train().name(), history);
+            out.println("plot=" + png);
+        } finally {
+            prefetch.shutdownNow();
+        }
+        return 0;
+    }
+
+    static Sequential.Builder builder(String model, Dataset train) {
+        int c = train.channels();
+        if (c != 1 || train.height() != 28 || train.width() != 28) {
+            if (model.equals("cnn") || model.equals("mlp")) {
+                throw new UsageException("train: model " + model + " takes 1x28x28 images, data has "
+                        + c + "x" + train.height() + "x" + train.width());
+            }
+        }
+        return switch (model) {
+            case "cnn" -> Architectures.referenceCnn();
+            case "mlp" -> Architectures.mlp();
+            case "alexnet" -> Architectures.alexNet(c, train.height(), train.numClasses());
+            case "vgg" -> Architectures.vgg(c, train.height(), train.numClasses());
+            default -> throw new UsageException("train: unknown model " + model);
+        };
+    }
+
+    static String epochLine(EpochMetrics m) {
+        return String.format(Locale.ROOT,
+                "epoch=%d train_loss=%.4f val_loss=%.4f val_acc=%.4f test_loss=%.4f test_acc=%.4f lr=%.4g"
+                        + " seconds=%.1f images_per_s=%.0f",
+                m.epoch(), m.trainLoss(), m.validationLoss(), m.validationAccuracy(), m.testLoss(),
+                m.testAccuracy(), m.learningRate(), m.seconds(), m.imagesPerSecond());
+    }
+
+    private static List<Integer> parseEpochs(String csv) {
+        if (csv.isBlank()) {
+            return List.of();
+        }
+        try {
+            return Arrays.stream(csv.split(",")).map(String::trim).map(Integer::parseInt).toList();
+        } catch (NumberFormatException e) {
+            throw new UsageException("train: --lr-decay-epochs must be comma-separated epoch numbers, got '" + csv + "'");
+        }
+    }
+}
