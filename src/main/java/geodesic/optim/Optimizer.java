@@ -34,4 +34,15 @@ public interface Optimizer {
 
     /** Name and hyper-parameters, e.g. {@code "sgd(lr=0.1, momentum=0.9)"}. */
     String describe();
+
+    /** A copy of everything that determines future steps (buffers, counters, learning rate), for checkpoints. */
+    OptimizerState exportState();
+
+    /**
+     * Restores a state exported by an optimizer of the same kind over parameters of the same names and sizes.
+     *
+     * @throws IllegalArgumentException naming the first entry that is missing or has the wrong size, or the kind
+     *                                  when the state comes from another optimizer; nothing is changed then
+     */
+    void importState(OptimizerState state);
 }

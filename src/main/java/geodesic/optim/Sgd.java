@@ -117,6 +117,38 @@ public final class Sgd implements Optimizer {
                 lr, momentum, dampening, nesterov, weightDecay);
     }
 
+    @Override
+    public OptimizerState exportState() {
+        OptimizerState s = new OptimizerState("sgd").putLong("steps", steps).putDoubles("lr", new double[] {lr});
+        for (int i = 0; i < buffers.length; i++) {
+            if (buffers[i] != null) {
+                s.putFloats("momentum/" + parameters.get(i).name(), buffers[i]);
+            }
+        }
+        return s;
+    }
+
+    @Override
+    public void importState(OptimizerState state) {
+        state.requireKind("sgd");
+        long restoredSteps = state.longValue("steps");
+        double restoredLr = state.doubles("lr")[0];
+        float[][] restored = new float[buffers.length][];
+        for (int i = 0; i < buffers.length; i++) {
+            if (buffers[i] != null) {
+                restored[i] = new float[buffers[i].length];
+                state.copyFloatsInto("momentum/" + parameters.get(i).name(), restored[i]);
+            }
+        }
+        for (int i = 0; i < buffers.length; i++) {
+            if (restored[i] != null) {
+                System.arraycopy(restored[i], 0, buffers[i], 0, restored[i].length);
+            }
+        }
+        steps = restoredSteps;
+        setLearningRate(restoredLr);
+    }
+
     static void checkRate(double lr) {
         if (!(lr >= 0 && Double.isFinite(lr))) {
             throw new IllegalArgumentException("learning rate must be finite and >= 0, got " + lr);

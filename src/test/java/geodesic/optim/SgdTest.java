@@ -80,4 +80,31 @@ class SgdTest {
         assertEquals(0.001, s.rate(164), 1e-15);
         assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.stepDecay(0.1, List.of(0), 0.1));
     }
+
+    @Test
+    void exportedStateResumesBitExactly() {
+        Parameter a = param(1f, 2f);
+        Parameter b = param(1f, 2f);
+        Sgd first = Sgd.withMomentum(List.of(a), 0.1, 0.9);
+        setGrad(a, 0.5f, -1f);
+        first.step();
+        Sgd second = Sgd.withMomentum(List.of(b), 0.3, 0.9);
+        System.arraycopy(a.value().data(), 0, b.value().data(), 0, 2);
+        second.importState(first.exportState());
+        assertEquals(first.exportState(), second.exportState());
+        setGrad(a, 0.25f, 0.75f);
+        setGrad(b, 0.25f, 0.75f);
+        first.step();
+        second.step();
+        assertArrayEquals(a.value().data(), b.value().data());
+    }
+
+    @Test
+    void importRefusesStateOfAnotherModelNamingTheEntry() {
+        Sgd sgd = Sgd.withMomentum(List.of(param(1f, 2f)), 0.1, 0.9);
+        OptimizerState other = Sgd.withMomentum(List.of(param(1f, 2f, 3f)), 0.1, 0.9).exportState();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> sgd.importState(other));
+        assertTrue(e.getMessage().contains("momentum/w") && e.getMessage().contains("3"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> sgd.importState(new OptimizerState("adam")));
+    }
 }
