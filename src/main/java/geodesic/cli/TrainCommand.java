@@ -1,6 +1,7 @@
 package geodesic.cli;
 
 import geodesic.data.ChannelNormalization;
+import geodesic.data.DataOrigin;
 import geodesic.data.Dataset;
 import geodesic.data.FashionMnistData;
 import geodesic.data.FashionMnistLocator;
@@ -52,9 +53,9 @@ final class TrainCommand {
         String model = o.choice("model", "cnn", MODELS);
         o.choice("dataset", "fashion-mnist", List.of("fashion-mnist"));
         String optimizerName = o.choice("optimizer", "momentum", OPTIMIZERS);
-        int epochs = o.integer("epochs", 3, 1, 100_000);
+        String dataOption = o.string("data", null);
         int batch = o.integer("batch", 128, 1, 65_536);
-        double lr = o.number("lr", optimizerName.equals("sgd") ? 0.1 : 0.05, 0, 1e6);
+        double lr = o.number("lr", optimizerName.equals("sgd") ? 0.1 : 0.01, 0, 1e6);
         double momentum = o.number("momentum", 0.9, 0, 1);
         double weightDecay = o.number("weight-decay", 0, 0, 1);
         long seed = o.integer("seed", 0, 0, Integer.MAX_VALUE);
@@ -69,12 +70,11 @@ final class TrainCommand {
         Path csv = Path.of(o.string("csv", outDir.resolve("metrics.csv").toString()));
         Path png = Path.of(o.string("plot", outDir.resolve("metrics.png").toString()));
 
-        FashionMnistLocator locator = FashionMnistLocator.defaults();
-        if (o.has("data")) {
-            locator = locator.withExplicitDirectory(Path.of(o.string("data", "")));
-        }
-        FashionMnistData data = locator.locate();
+        FashionMnistData data = loadFashionMnist(dataOption);
         out.println("data: " + data.describe());
+        // The embedded subset is a tenth of the real training set: ten passes over it are about three real epochs.
+        boolean small = data.origin() == DataOrigin.EMBEDDED_SUBSET;
+        int epochs = o.integer("epochs", small ? 10 : 3, 1, 100_000);
         Dataset train = data.train();
         if (subset > 0 && subset < train.size()) {
             train = Subsample.stratified(train, subset, seed);
@@ -130,12 +130,27 @@ final class TrainCommand {
                     last.testAccuracy(), last.testLoss(),
                     history.stream().mapToDouble(EpochMetrics::seconds).sum(), last.totalSeconds());
             out.println("csv=" + csv);
-            MetricsPlot.write(png, model + " / " + optimizerName + " on " + data.train().name(), history);
+            MetricsPlot.write(png, model + " / " + optimizerName + " on Fashion-MNIST (" + train.size()
+                    + " training images)", history);
             out.println("plot=" + png);
         } finally {
             prefetch.shutdownNow();
         }
         return 0;
+    }
+
+    /**
+     * Fashion-MNIST from {@code --data}: a directory, the word {@code embedded} for the subset shipped in the jar,
+     * or absent for the usual search (GEODESIC_DATA, Debian's package, cache, download, embedded subset).
+     */
+    static FashionMnistData loadFashionMnist(String data) throws IOException {
+        if (data == null) {
+            return FashionMnistLocator.defaults().locate();
+        }
+        if (data.equals("embedded")) {
+            return FashionMnistLocator.embeddedSubset();
+        }
+        return FashionMnistLocator.defaults().withExplicitDirectory(Path.of(data)).locate();
     }
 
     static Sequential.Builder builder(String model, Dataset train) {
