@@ -1,0 +1,146 @@
+package geodesic.train.experiment;
+
+import geodesic.optim.Sgd;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The optimizers an experiment may name, by the CLI's names, and the factories of those this build has. A name in
+ * {@link #KNOWN} without a factory is an optimizer that is planned but not written yet: configurations may name it,
+ * and {@link #check} refuses them with a message saying so, before anything trains.
+ *
+ * <p>Hyper-parameters of the built-in factories ({@code lr} is required everywhere, so that a configuration states
+ * every learning rate it compares):
+ * <ul>
+ *   <li>{@code sgd}: {@code lr}, {@code weightDecay} (0). Plain SGD, the paper's Eq. 1.</li>
+ *   <li>{@code momentum}: {@code lr}, {@code momentum} (0.9), {@code nesterov} (false), {@code weightDecay} (0).</li>
+ * </ul>
+ *
+ * <p>Immutable; {@link #with} returns a new catalog.
+ */
+public final class OptimizerCatalog {
+    /** The optimizer names of the CLI, in the order tables list them. */
+    public static final List<String> KNOWN = List.of("sgd", "momentum", "adam", "amsgrad", "rmsprop", "adagrad",
+            "diagonal", "kronecker", "tso-alra");
+
+    private final List<String> known;
+    private final Map<String, OptimizerFactory> factories;
+
+    private OptimizerCatalog(List<String> known, Map<String, OptimizerFactory> factories) {
+        this.known = List.copyOf(known);
+        this.factories = Map.copyOf(factories);
+    }
+
+    /** The optimizers this build provides. */
+    public static OptimizerCatalog standard() {
+        Map<String, OptimizerFactory> f = new LinkedHashMap<>();
+        f.put("sgd", h -> {
+            double lr = h.number("lr", 0, 1e3);
+            double wd = h.number("weightDecay", 0, 0, 1);
+            return (model, seed) -> ExperimentOptimizer.of(new Sgd(model.parameters(), lr, 0, 0, false, wd));
+        });
+        f.put("momentum", h -> {
+            double lr = h.number("lr", 0, 1e3);
+            double momentum = h.number("momentum", 0.9, 0, 1);
+            boolean nesterov = h.flag("nesterov", false);
+            double wd = h.number("weightDecay", 0, 0, 1);
+            if (nesterov && momentum == 0) {
+                throw new IllegalArgumentException("nesterov needs momentum > 0");
+            }
+            return (model, seed) -> ExperimentOptimizer.of(
+                    new Sgd(model.parameters(), lr, momentum, 0, nesterov, wd));
+        });
+        return of(KNOWN, f);
+    }
+
+    /**
+     * A catalog of exactly these optimizers.
+     *
+     * @param known     the names configurations may use
+     * @param factories the factories of those that are available; each key must be in {@code known}
+     * @throws IllegalArgumentException naming a factory whose name is not in {@code known}
+     */
+    public static OptimizerCatalog of(List<String> known, Map<String, OptimizerFactory> factories) {
+        for (String name : factories.keySet()) {
+            if (!known.contains(name)) {
+                throw new IllegalArgumentException("factory for \"" + name + "\", which is not among the known names "
+                        + known);
+            }
+        }
+        return new OptimizerCatalog(known, factories);
+    }
+
+    /**
+     * This catalog with {@code factory} under {@code name}, replacing any factory of that name; a name outside
+     * {@link #KNOWN} becomes known.
+     */
+    public OptimizerCatalog with(String name, OptimizerFactory factory) {
+        Objects.requireNonNull(factory, "factory");
+        List<String> k = new ArrayList<>(known);
+        if (!k.contains(name)) {
+            k.add(name);
+        }
+        Map<String, OptimizerFactory> f = new LinkedHashMap<>(factories);
+        f.put(name, factory);
+        return new OptimizerCatalog(k, f);
+    }
+
+    /** Names with a factory, in {@link #KNOWN} order. */
+    public List<String> available() {
+        return known.stream().filter(factories::containsKey).toList();
+    }
+
+    /**
+     * Configures every run of {@code config}: optimizer names, hyper-parameter names, types and ranges.
+     *
+     * @throws IllegalArgumentException naming the configuration file, the entry and the problem: an unknown
+     *                                  optimizer, one not available in this build, an unknown, missing or
+     *                                  malformed hyper-parameter
+     */
+    public void check(ExperimentConfig config) {
+        for (OptimizerEntry entry : config.optimizers()) {
+            factory(entry);
+        }
+        for (RunSpec run : config.runs()) {
+            recipe(run);
+        }
+    }
+
+    /**
+     * The recipe for {@code run}'s optimizer.
+     *
+     * @throws IllegalArgumentException as {@link #check} does
+     */
+    public OptimizerRecipe recipe(RunSpec run) {
+        OptimizerFactory factory = factory(run.entry());
+        Hyperparameters h = new Hyperparameters(run.hyperparameters(),
+                run.entry().path() + " (" + run.optimizer() + " for " + run.model() + ")");
+        OptimizerRecipe recipe;
+        try {
+            recipe = factory.configure(h);
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage();
+            throw new IllegalArgumentException(m != null && m.startsWith(run.entry().path()) ? m
+                    : run.entry().path() + " (" + run.optimizer() + "): " + m, e);
+        }
+        h.requireAllRead(run.optimizer());
+        return recipe;
+    }
+
+    private OptimizerFactory factory(OptimizerEntry entry) {
+        String name = entry.name();
+        if (!known.contains(name)) {
+            throw new IllegalArgumentException(entry.path() + ".name: unknown optimizer \"" + name + "\" (known: "
+                    + String.join(", ", known) + ")");
+        }
+        OptimizerFactory f = factories.get(name);
+        if (f == null) {
+            throw new IllegalArgumentException(entry.path() + ".name: optimizer \"" + name
+                    + "\" is not available in this build yet (available: " + String.join(", ", available()) + ")");
+        }
+        return f;
+    }
+}

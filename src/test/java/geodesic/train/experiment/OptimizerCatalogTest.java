@@ -1,0 +1,102 @@
+package geodesic.train.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import geodesic.nn.Architectures;
+import geodesic.nn.Sequential;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class OptimizerCatalogTest {
+
+    private static ExperimentConfig config(String optimizers) {
+        return ExperimentConfig.parse("""
+                {"name": "c", "data": {}, "epochs": 10, "epochScale": 0.5, "seeds": [1], "models": ["mlp"],
+                 "optimizers": [%s]}
+                """.formatted(optimizers), "c.json");
+    }
+
+    @Test
+    void unknownOptimizerIsRefusedNamingTheEntryAndTheKnownNames() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> OptimizerCatalog.standard().check(config("{\"name\": \"adamw\", \"lr\": 0.1}")));
+        assertTrue(e.getMessage().startsWith("c.json: optimizers[0].name: unknown optimizer \"adamw\" (known: sgd,"
+                + " momentum, adam, amsgrad, rmsprop, adagrad, diagonal, kronecker, tso-alra)"), e.getMessage());
+    }
+
+    @Test
+    void knownButUnavailableOptimizerIsRefusedSayingSoAndListingTheAvailableOnes() {
+        OptimizerCatalog sgdOnly = OptimizerCatalog.of(OptimizerCatalog.KNOWN,
+                Map.of("sgd", h -> (model, seed) -> null));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> sgdOnly.check(
+                config("{\"name\": \"sgd\", \"lr\": 0.1}, {\"name\": \"tso-alra\", \"lr\": 0.01}")));
+        assertEquals("c.json: optimizers[1].name: optimizer \"tso-alra\" is not available in this build yet"
+                + " (available: sgd)", e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+        "{\"name\": \"sgd\", \"lr\": 0.1, \"beta1\": 0.9}|sgd has no hyper-parameter \"beta1\" (it reads: lr,"
+                + " weightDecay)",
+        "{\"name\": \"sgd\"}|missing hyper-parameter \"lr\"",
+        "{\"name\": \"sgd\", \"lr\": true}|hyper-parameter \"lr\" must be a number, got true",
+        "{\"name\": \"sgd\", \"lr\": -0.1}|hyper-parameter \"lr\" must be in [0.0, 1000.0], got -0.1",
+        "{\"name\": \"momentum\", \"lr\": 0.1, \"momentum\": 2}|hyper-parameter \"momentum\" must be in [0.0, 1.0]",
+        "{\"name\": \"momentum\", \"lr\": 0.1, \"nesterov\": \"yes\"}|\"nesterov\" must be true or false, got \"yes\"",
+        "{\"name\": \"momentum\", \"lr\": 0.1, \"momentum\": 0, \"nesterov\": true}|nesterov needs momentum > 0",
+    })
+    void badHyperParametersAreRefusedBeforeTrainingNamingFileEntryAndKey(String entry, String expected) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> OptimizerCatalog.standard().check(config(entry)));
+        assertTrue(e.getMessage().startsWith("c.json: optimizers[0]"), e.getMessage());
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    @Test
+    void everyCombinationOfAGridIsChecked() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OptimizerCatalog.standard()
+                .check(config("{\"name\": \"momentum\", \"lr\": 0.1, \"momentum\": [0.9, 1.5]}")));
+        assertTrue(e.getMessage().contains("got 1.5"), e.getMessage());
+    }
+
+    @Test
+    void builtInFactoriesBuildTheConfiguredOptimizers() {
+        ExperimentConfig c = config("{\"name\": \"sgd\", \"lr\": 0.05},"
+                + " {\"name\": \"momentum\", \"lr\": 0.02, \"momentum\": 0.8, \"nesterov\": true}");
+        Sequential model = Architectures.mlp().build(1);
+        List<RunSpec> runs = c.runs();
+        ExperimentOptimizer sgd = OptimizerCatalog.standard().recipe(runs.get(0)).build(model, 1);
+        assertEquals(0.05, sgd.optimizer().learningRate(), 1e-12);
+        assertTrue(sgd.optimizer().describe().contains("nesterov=false"), sgd.optimizer().describe());
+        assertEquals(OptionalInt.empty(), sgd.switchEpoch().get());
+        ExperimentOptimizer momentum = OptimizerCatalog.standard().recipe(runs.get(1)).build(model, 1);
+        assertEquals(0.02, momentum.optimizer().learningRate(), 1e-12);
+        assertTrue(momentum.optimizer().describe().contains("momentum=0.8"), momentum.optimizer().describe());
+        assertTrue(momentum.optimizer().describe().contains("nesterov=true"), momentum.optimizer().describe());
+    }
+
+    @Test
+    void pluggedFactoriesReceiveScaledEpochHyperParameters() {
+        int[] seen = new int[1];
+        OptimizerCatalog catalog = OptimizerCatalog.standard().with("tso-alra", h -> {
+            seen[0] = h.epoch("switchEpoch").orElseThrow();
+            h.number("lr", 0, 1);
+            return (model, seed) -> null;
+        });
+        catalog.check(config("{\"name\": \"tso-alra\", \"lr\": 0.01, \"switchEpoch\": 7}"));
+        assertEquals(4, seen[0], "round(7 * 0.5)");
+        assertTrue(catalog.available().contains("tso-alra"));
+    }
+
+    @Test
+    void factoriesMustCarryKnownNames() {
+        assertThrows(IllegalArgumentException.class,
+                () -> OptimizerCatalog.of(List.of("sgd"), Map.of("adam", h -> (m, s) -> null)));
+    }
+}
