@@ -37,6 +37,9 @@ public final class Main {
                 case "bench" -> {
                     return BenchCommand.run(List.of(rest), out);
                 }
+                case "experiment" -> {
+                    return ExperimentCommand.run(List.of(rest), out);
+                }
                 default -> {
                     err.println("geodesic: unknown command '" + args[0] + "' (expected info, train, bench or experiment)");
                     return 2;
