@@ -4,11 +4,9 @@ import geodesic.data.ChannelNormalization;
 import geodesic.data.DataOrigin;
 import geodesic.data.Dataset;
 import geodesic.data.FashionMnistData;
-import geodesic.data.FashionMnistLocator;
 import geodesic.data.Subsample;
 import geodesic.data.TrainValidationSplit;
 import geodesic.kernel.Parallelism;
-import geodesic.nn.Architectures;
 import geodesic.nn.Sequential;
 import geodesic.optim.LearningRateSchedule;
 import geodesic.optim.Optimizer;
@@ -19,6 +17,8 @@ import geodesic.train.ProgressBar;
 import geodesic.train.Trainer;
 import geodesic.train.TrainingListener;
 import geodesic.train.TrainingResult;
+import geodesic.train.experiment.ExperimentData;
+import geodesic.train.experiment.ModelCatalog;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -38,7 +38,7 @@ import java.util.concurrent.Executors;
  * on whatever Fashion-MNIST it finds (Debian's package, else the embedded subset) and says which.
  */
 final class TrainCommand {
-    static final List<String> MODELS = List.of("cnn", "mlp", "alexnet", "vgg");
+    static final List<String> MODELS = ModelCatalog.NAMES;
     static final List<String> OPTIMIZERS = List.of("sgd", "momentum");
 
     private TrainCommand() {
@@ -141,33 +141,19 @@ final class TrainCommand {
 
     /**
      * Fashion-MNIST from {@code --data}: a directory, the word {@code embedded} for the subset shipped in the jar,
-     * or absent for the usual search (GEODESIC_DATA, Debian's package, cache, download, embedded subset).
+     * or absent (or {@code auto}) for the usual search (GEODESIC_DATA, Debian's package, cache, download, embedded
+     * subset).
      */
     static FashionMnistData loadFashionMnist(String data) throws IOException {
-        if (data == null) {
-            return FashionMnistLocator.defaults().locate();
-        }
-        if (data.equals("embedded")) {
-            return FashionMnistLocator.embeddedSubset();
-        }
-        return FashionMnistLocator.defaults().withExplicitDirectory(Path.of(data)).locate();
+        return ExperimentData.locate(data == null ? "auto" : data);
     }
 
     static Sequential.Builder builder(String model, Dataset train) {
-        int c = train.channels();
-        if (c != 1 || train.height() != 28 || train.width() != 28) {
-            if (model.equals("cnn") || model.equals("mlp")) {
-                throw new UsageException("train: model " + model + " takes 1x28x28 images, data has "
-                        + c + "x" + train.height() + "x" + train.width());
-            }
+        try {
+            return ModelCatalog.builder(model, train);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("train: " + e.getMessage());
         }
-        return switch (model) {
-            case "cnn" -> Architectures.referenceCnn();
-            case "mlp" -> Architectures.mlp();
-            case "alexnet" -> Architectures.alexNet(c, train.height(), train.numClasses());
-            case "vgg" -> Architectures.vgg(c, train.height(), train.numClasses());
-            default -> throw new UsageException("train: unknown model " + model);
-        };
     }
 
     static String epochLine(EpochMetrics m) {
