@@ -14,6 +14,7 @@ import geodesic.optim.LearningRateSchedule;
 import geodesic.optim.Optimizer;
 import geodesic.optim.Sgd;
 import geodesic.train.CsvMetricsWriter;
+import geodesic.train.EarlyStopping;
 import geodesic.train.EpochMetrics;
 import geodesic.train.ProgressBar;
 import geodesic.train.Trainer;
@@ -48,7 +49,7 @@ final class TrainCommand {
         Options o = Options.parse("train", args,
                 Set.of("model", "dataset", "data", "optimizer", "epochs", "batch", "lr", "momentum",
                         "weight-decay", "seed", "threads", "csv", "plot", "out", "validation", "subset",
-                        "lr-decay-epochs"),
+                        "lr-decay-epochs", "early-stop"),
                 Set.of("quiet"));
         String model = o.choice("model", "cnn", MODELS);
         o.choice("dataset", "fashion-mnist", List.of("fashion-mnist"));
@@ -64,6 +65,10 @@ final class TrainCommand {
         int subset = o.integer("subset", 0, 0, Integer.MAX_VALUE);
         List<Integer> decay = parseEpochs(o.string("lr-decay-epochs", ""));
         boolean quiet = o.flag("quiet");
+        int earlyStop = o.integer("early-stop", 0, 0, 100_000);
+        if (earlyStop > 0 && validation == 0) {
+            throw new UsageException("train: --early-stop needs a validation set (--validation FRACTION)");
+        }
 
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path outDir = Path.of(o.string("out", "runs/train-" + model + "-" + optimizerName + "-" + stamp));
@@ -110,7 +115,11 @@ final class TrainCommand {
             };
             out.println("optimizer: " + optimizer.describe());
             List<EpochMetrics> history = new ArrayList<>();
-            Trainer trainer = Trainer.builder(net, optimizer)
+            Trainer.Builder builder = Trainer.builder(net, optimizer);
+            if (earlyStop > 0) {
+                builder.listener(new EarlyStopping(earlyStop));
+            }
+            Trainer trainer = builder
                     .epochs(epochs).batchSize(batch).seed(seed)
                     .schedule(decay.isEmpty() ? null : LearningRateSchedule.stepDecay(lr, decay, 0.1))
                     .prefetch(prefetch)
