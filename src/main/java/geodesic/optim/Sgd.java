@@ -15,6 +15,9 @@ import java.util.Locale;
  *
  * <p><b>Memory.</b> One extra copy of the parameters (the momentum buffers) when {@code momentum > 0}, none
  * otherwise.
+ *
+ * <p><b>State.</b> {@link #exportState()} has kind {@code "sgd"}, the long {@code "steps"}, the double
+ * {@code "lr"} and, with momentum, per parameter {@code "momentum_buffer/<name>"} (torch's state key).
  */
 public final class Sgd implements Optimizer {
     private final List<Parameter> parameters;
@@ -22,19 +25,19 @@ public final class Sgd implements Optimizer {
     private final double dampening;
     private final boolean nesterov;
     private final double weightDecay;
-    private final float[][] buffers;
+    private final ParameterBuffers buffers;
     private final Elementwise ops;
     private double lr;
     private long steps;
 
     /**
-     * @param parameters  the parameters to update
+     * @param parameters  the parameters to update, with distinct names
      * @param lr          learning rate, finite and {@code >= 0}
      * @param momentum    momentum factor in {@code [0, 1]}; 0 is plain SGD
      * @param dampening   dampening in {@code [0, 1]}
      * @param nesterov    Nesterov momentum (needs {@code momentum > 0} and {@code dampening == 0})
      * @param weightDecay L2 penalty, finite and {@code >= 0}
-     * @throws IllegalArgumentException naming the value out of range
+     * @throws IllegalArgumentException naming the value out of range, or a parameter name that appears twice
      */
     public Sgd(List<Parameter> parameters, double lr, double momentum, double dampening, boolean nesterov,
                double weightDecay) {
@@ -52,18 +55,13 @@ public final class Sgd implements Optimizer {
         if (!(weightDecay >= 0 && Double.isFinite(weightDecay))) {
             throw new IllegalArgumentException("weightDecay must be finite and >= 0, got " + weightDecay);
         }
-        this.parameters = List.copyOf(parameters);
+        this.parameters = ParameterBuffers.requireDistinctNames(parameters);
         this.lr = lr;
         this.momentum = momentum;
         this.dampening = dampening;
         this.nesterov = nesterov;
         this.weightDecay = weightDecay;
-        this.buffers = new float[this.parameters.size()][];
-        if (momentum > 0) {
-            for (int i = 0; i < buffers.length; i++) {
-                buffers[i] = new float[this.parameters.get(i).size()];
-            }
-        }
+        this.buffers = momentum > 0 ? new ParameterBuffers("momentum_buffer", this.parameters, 0f) : null;
         this.ops = KernelProvider.get().elementwise();
     }
 
@@ -87,9 +85,9 @@ public final class Sgd implements Optimizer {
             }
         } else {
             MomentumStep s = new MomentumStep(lr, momentum, dampening, nesterov, weightDecay, steps == 0);
-            for (int i = 0; i < buffers.length; i++) {
+            for (int i = 0; i < parameters.size(); i++) {
                 Parameter p = parameters.get(i);
-                ops.momentumUpdate(p.size(), p.value().data(), 0, p.grad().data(), 0, buffers[i], 0, s);
+                ops.momentumUpdate(p.size(), p.value().data(), 0, p.grad().data(), 0, buffers.of(i), 0, s);
             }
         }
         steps++;
@@ -120,33 +118,31 @@ public final class Sgd implements Optimizer {
     @Override
     public OptimizerState exportState() {
         OptimizerState s = new OptimizerState("sgd").putLong("steps", steps).putDoubles("lr", new double[] {lr});
-        for (int i = 0; i < buffers.length; i++) {
-            if (buffers[i] != null) {
-                s.putFloats("momentum/" + parameters.get(i).name(), buffers[i]);
-            }
+        if (buffers != null) {
+            buffers.exportTo(s);
         }
         return s;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException also for a float entry this optimizer has no place for (momentum buffers
+     *                                  offered to plain SGD), or a negative step count or invalid learning rate in
+     *                                  the state
+     */
     @Override
     public void importState(OptimizerState state) {
         state.requireKind("sgd");
         long restoredSteps = state.longValue("steps");
+        if (restoredSteps < 0) {
+            throw new IllegalArgumentException("optimizer state (sgd) entry steps is negative: " + restoredSteps);
+        }
         double restoredLr = state.doubles("lr")[0];
-        float[][] restored = new float[buffers.length][];
-        for (int i = 0; i < buffers.length; i++) {
-            if (buffers[i] != null) {
-                restored[i] = new float[buffers[i].length];
-                state.copyFloatsInto("momentum/" + parameters.get(i).name(), restored[i]);
-            }
-        }
-        for (int i = 0; i < buffers.length; i++) {
-            if (restored[i] != null) {
-                System.arraycopy(restored[i], 0, buffers[i], 0, restored[i].length);
-            }
-        }
+        checkRate(restoredLr);
+        ParameterBuffers.restoreAll(state, describe(), buffers == null ? List.of() : List.of(buffers));
         steps = restoredSteps;
-        setLearningRate(restoredLr);
+        lr = restoredLr;
     }
 
     static void checkRate(double lr) {
