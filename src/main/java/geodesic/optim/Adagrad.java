@@ -69,12 +69,20 @@ public final class Adagrad implements Optimizer {
         this.ops = KernelProvider.get().elementwise();
     }
 
-    /** AdaGrad with torch's defaults: {@code lr = 1e-2, eps = 1e-10}, no decays, accumulators from 0. */
+    /**
+     * AdaGrad with torch's defaults: {@code lr = 1e-2, eps = 1e-10}, no decays, accumulators from 0.
+     *
+     * @throws IllegalArgumentException if a parameter name appears twice
+     */
     public static Adagrad of(List<Parameter> parameters) {
         return of(parameters, DEFAULT_LR);
     }
 
-    /** AdaGrad with the given learning rate and torch's other defaults. */
+    /**
+     * AdaGrad with the given learning rate and torch's other defaults.
+     *
+     * @throws IllegalArgumentException if {@code lr} is negative or not finite, or a parameter name appears twice
+     */
     public static Adagrad of(List<Parameter> parameters, double lr) {
         return new Adagrad(parameters, lr, 0, 0, 0, DEFAULT_EPS);
     }

@@ -84,17 +84,29 @@ public final class Adam implements Optimizer {
         this.ops = KernelProvider.get().elementwise();
     }
 
-    /** Adam with torch's defaults: {@code lr = 1e-3, betas = (0.9, 0.999), eps = 1e-8}, no weight decay. */
+    /**
+     * Adam with torch's defaults: {@code lr = 1e-3, betas = (0.9, 0.999), eps = 1e-8}, no weight decay.
+     *
+     * @throws IllegalArgumentException if a parameter name appears twice
+     */
     public static Adam of(List<Parameter> parameters) {
         return of(parameters, DEFAULT_LR);
     }
 
-    /** Adam with the given learning rate and torch's other defaults. */
+    /**
+     * Adam with the given learning rate and torch's other defaults.
+     *
+     * @throws IllegalArgumentException if {@code lr} is negative or not finite, or a parameter name appears twice
+     */
     public static Adam of(List<Parameter> parameters, double lr) {
         return new Adam(parameters, lr, DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_EPS, 0, false);
     }
 
-    /** AMSGrad with the given learning rate and torch's other defaults. */
+    /**
+     * AMSGrad with the given learning rate and torch's other defaults.
+     *
+     * @throws IllegalArgumentException if {@code lr} is negative or not finite, or a parameter name appears twice
+     */
     public static Adam amsGrad(List<Parameter> parameters, double lr) {
         return new Adam(parameters, lr, DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_EPS, 0, true);
     }
@@ -102,8 +114,8 @@ public final class Adam implements Optimizer {
     @Override
     public void step() {
         GradientCheck.requireFinite(ops, parameters, steps + 1);
-        // Past 2^31 - 1 steps beta^t is 0 in double for every beta < 1 that is not within 1e-8 of 1, so holding
-        // t there changes nothing but keeps the kernel's int.
+        // The kernel takes an int step. Holding t at 2^31 - 1 beyond that is harmless: 1 - beta^t is then 1 to
+        // within 1e-9 for every beta below 1 - 1e-8.
         int t = (int) Math.min(steps + 1, Integer.MAX_VALUE);
         AdamStep s = new AdamStep(lr, beta1, beta2, eps, weightDecay, t);
         for (int i = 0; i < parameters.size(); i++) {

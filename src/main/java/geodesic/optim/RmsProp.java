@@ -94,12 +94,20 @@ public final class RmsProp implements Optimizer {
         this.ops = KernelProvider.get().elementwise();
     }
 
-    /** RMSprop with torch's defaults: {@code lr = 1e-2, alpha = 0.99, eps = 1e-8}; no decay, momentum, centering. */
+    /**
+     * RMSprop with torch's defaults: {@code lr = 1e-2, alpha = 0.99, eps = 1e-8}; no decay, momentum, centering.
+     *
+     * @throws IllegalArgumentException if a parameter name appears twice
+     */
     public static RmsProp of(List<Parameter> parameters) {
         return of(parameters, DEFAULT_LR);
     }
 
-    /** RMSprop with the given learning rate and torch's other defaults. */
+    /**
+     * RMSprop with the given learning rate and torch's other defaults.
+     *
+     * @throws IllegalArgumentException if {@code lr} is negative or not finite, or a parameter name appears twice
+     */
     public static RmsProp of(List<Parameter> parameters, double lr) {
         return new RmsProp(parameters, lr, DEFAULT_ALPHA, DEFAULT_EPS, 0, 0, false);
     }

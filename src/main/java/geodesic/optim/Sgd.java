@@ -12,6 +12,9 @@ import java.util.Locale;
  * Stochastic gradient descent (paper Eq. 1), optionally with momentum, Nesterov momentum and L2 weight decay, with
  * {@code torch.optim.SGD}'s formulas: {@code g' = g + wd p; buf = momentum buf + (1 - dampening) g'} (the first
  * step sets {@code buf = g'}); the step direction is {@code buf}, or {@code g' + momentum buf} with Nesterov.
+ * Momentum is Polyak's heavy ball ("Some methods of speeding up the convergence of iteration methods", USSR Comput.
+ * Math. and Math. Phys. 4(5), 1964); the Nesterov form is the one of Sutskever, Martens, Dahl and Hinton ("On the
+ * importance of initialization and momentum in deep learning", ICML 2013), as torch implements it.
  *
  * <p><b>Memory.</b> One extra copy of the parameters (the momentum buffers) when {@code momentum > 0}, none
  * otherwise.
@@ -65,12 +68,21 @@ public final class Sgd implements Optimizer {
         this.ops = KernelProvider.get().elementwise();
     }
 
-    /** Plain SGD: no momentum, no weight decay. */
+    /**
+     * Plain SGD: no momentum, no weight decay.
+     *
+     * @throws IllegalArgumentException if {@code lr} is negative or not finite, or a parameter name appears twice
+     */
     public static Sgd plain(List<Parameter> parameters, double lr) {
         return new Sgd(parameters, lr, 0, 0, false, 0);
     }
 
-    /** SGD with classical momentum and no weight decay. */
+    /**
+     * SGD with classical momentum and no weight decay.
+     *
+     * @throws IllegalArgumentException if {@code lr} or {@code momentum} is out of range, or a parameter name
+     *                                  appears twice
+     */
     public static Sgd withMomentum(List<Parameter> parameters, double lr, double momentum) {
         return new Sgd(parameters, lr, momentum, 0, false, 0);
     }
