@@ -10,8 +10,8 @@ import geodesic.kernel.Parallelism;
 import geodesic.nn.Sequential;
 import geodesic.optim.LearningRateSchedule;
 import geodesic.optim.Optimizer;
-import geodesic.optim.Sgd;
 import geodesic.train.CsvMetricsWriter;
+import geodesic.train.EarlyStopping;
 import geodesic.train.EpochMetrics;
 import geodesic.train.ProgressBar;
 import geodesic.train.Trainer;
@@ -26,6 +26,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -39,31 +40,31 @@ import java.util.concurrent.Executors;
  */
 final class TrainCommand {
     static final List<String> MODELS = ModelCatalog.NAMES;
-    static final List<String> OPTIMIZERS = List.of("sgd", "momentum");
 
     private TrainCommand() {
     }
 
     static int run(List<String> args, PrintStream out, PrintStream err) throws IOException {
-        Options o = Options.parse("train", args,
-                Set.of("model", "dataset", "data", "optimizer", "epochs", "batch", "lr", "momentum",
-                        "weight-decay", "seed", "threads", "csv", "plot", "out", "validation", "subset",
-                        "lr-decay-epochs"),
-                Set.of("quiet"));
+        Set<String> valued = new HashSet<>(OptimizerOptions.OPTIONS);
+        valued.addAll(Set.of("model", "dataset", "data", "epochs", "batch", "seed", "threads", "csv", "plot", "out",
+                "validation", "subset", "lr-decay-epochs", "early-stop"));
+        Options o = Options.parse("train", args, valued, Set.of("quiet"));
         String model = o.choice("model", "cnn", MODELS);
         o.choice("dataset", "fashion-mnist", List.of("fashion-mnist"));
-        String optimizerName = o.choice("optimizer", "momentum", OPTIMIZERS);
+        String optimizerName = OptimizerOptions.name(o);
         String dataOption = o.string("data", null);
         int batch = o.integer("batch", 128, 1, 65_536);
-        double lr = o.number("lr", optimizerName.equals("sgd") ? 0.1 : 0.01, 0, 1e6);
-        double momentum = o.number("momentum", 0.9, 0, 1);
-        double weightDecay = o.number("weight-decay", 0, 0, 1);
+        double lr = OptimizerOptions.learningRate(o, optimizerName);
         long seed = o.integer("seed", 0, 0, Integer.MAX_VALUE);
         int threads = o.integer("threads", Runtime.getRuntime().availableProcessors(), 1, 1024);
         double validation = o.number("validation", 0, 0, 0.9);
         int subset = o.integer("subset", 0, 0, Integer.MAX_VALUE);
         List<Integer> decay = parseEpochs(o.string("lr-decay-epochs", ""));
         boolean quiet = o.flag("quiet");
+        int earlyStop = o.integer("early-stop", 0, 0, 100_000);
+        if (earlyStop > 0 && validation == 0) {
+            throw new UsageException("train: --early-stop needs a validation set (--validation FRACTION)");
+        }
 
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path outDir = Path.of(o.string("out", "runs/train-" + model + "-" + optimizerName + "-" + stamp));
@@ -103,14 +104,14 @@ final class TrainCommand {
         try (Parallelism team = Parallelism.of(threads)) {
             Sequential net = builder(model, train).parallelism(team).build(seed);
             out.printf(Locale.ROOT, "model: %s parameters=%d threads=%d%n", model, net.parameterCount(), threads);
-            Optimizer optimizer = switch (optimizerName) {
-                case "sgd" -> new Sgd(net.parameters(), lr, 0, 0, false, weightDecay);
-                case "momentum" -> new Sgd(net.parameters(), lr, momentum, 0, false, weightDecay);
-                default -> throw new UsageException("train: unknown optimizer " + optimizerName);
-            };
+            Optimizer optimizer = OptimizerOptions.create(o, optimizerName, net);
             out.println("optimizer: " + optimizer.describe());
             List<EpochMetrics> history = new ArrayList<>();
-            Trainer trainer = Trainer.builder(net, optimizer)
+            Trainer.Builder builder = Trainer.builder(net, optimizer);
+            if (earlyStop > 0) {
+                builder.listener(new EarlyStopping(earlyStop));
+            }
+            Trainer trainer = builder
                     .epochs(epochs).batchSize(batch).seed(seed)
                     .schedule(decay.isEmpty() ? null : LearningRateSchedule.stepDecay(lr, decay, 0.1))
                     .prefetch(prefetch)

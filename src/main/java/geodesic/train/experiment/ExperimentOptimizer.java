@@ -12,8 +12,8 @@ import java.util.function.Supplier;
 /**
  * An optimizer built for one run, with what the runner records besides the standard metrics.
  *
- * @param optimizer   the optimizer the trainer drives; if it is {@link geodesic.optim.EpochAware}, the runner
- *                    reports each epoch's end to it
+ * @param optimizer   the optimizer the trainer drives (which tells an {@link geodesic.optim.EpochAware} one of
+ *                    each epoch's end)
  * @param switchEpoch the epoch after which a two-stage optimizer switched to SGD, read once the run is over; empty
  *                    when it did not switch or cannot
  * @param diagnostics extra per-epoch quantities (e.g. {@code "isotropy"}), sampled after each epoch's evaluation

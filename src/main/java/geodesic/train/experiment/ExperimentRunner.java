@@ -2,7 +2,6 @@ package geodesic.train.experiment;
 
 import geodesic.kernel.Parallelism;
 import geodesic.nn.Sequential;
-import geodesic.optim.EpochAware;
 import geodesic.optim.Optimizer;
 import geodesic.train.EpochMetrics;
 import geodesic.train.Trainer;
@@ -32,9 +31,9 @@ import java.util.concurrent.Executor;
  *       has to train.</dd>
  *   <dt>Each run</dt>
  *   <dd>The model is built and initialised with the run's seed, which also orders its batches; the learning rate
- *       follows the protocol's step decay from the optimizer's rate; after each epoch's evaluation the CSV is
- *       rewritten and an {@link EpochAware} optimizer is told the epoch and validation loss (after the CSV row, so
- *       the row describes the epoch as it was trained).</dd>
+ *       follows the protocol's step decay from the optimizer's rate; after each epoch's evaluation (and after the
+ *       trainer has told an {@link geodesic.optim.EpochAware} optimizer of the epoch's end) the CSV is rewritten
+ *       with the optimizer's diagnostics.</dd>
  *   <dt>Divergence</dt>
  *   <dd>A run whose loss or gradients become non-finite ({@link ArithmeticException} from the trainer) is recorded
  *       as diverged with the epochs it completed and the grid goes on; it is not retried on resume (same seed,
@@ -126,9 +125,6 @@ public final class ExperimentRunner {
                     public void onEpoch(EpochMetrics m) {
                         completed[0] = m.epoch();
                         listeners.forEach(l -> l.onEpoch(index, run, m));
-                        if (optimizer instanceof EpochAware aware) {
-                            aware.onEpochEnd(m.epoch(), m.validationLoss());
-                        }
                     }
                 });
         boolean diverged = false;
