@@ -65,6 +65,33 @@ public final class Hyperparameters {
     }
 
     /**
+     * A decay factor in {@code [0, 1)}, or {@code fallback} when absent.
+     *
+     * @throws IllegalArgumentException if present but not a number, or out of range
+     */
+    public double decay(String key, double fallback) {
+        double d = number(key, fallback, 0, 1);
+        if (d == 1) {
+            throw new IllegalArgumentException(context + ": hyper-parameter \"" + key + "\" must be in [0, 1), got 1");
+        }
+        return d;
+    }
+
+    /**
+     * A number in {@code (0, max]}, or {@code fallback} when absent.
+     *
+     * @throws IllegalArgumentException if present but not a number, or out of range
+     */
+    public double positive(String key, double fallback, double max) {
+        double d = number(key, fallback, 0, max);
+        if (d == 0) {
+            throw new IllegalArgumentException(context + ": hyper-parameter \"" + key + "\" must be in (0, " + max
+                    + "], got 0");
+        }
+        return d;
+    }
+
+    /**
      * A boolean, or {@code fallback} when absent.
      *
      * @throws IllegalArgumentException if present but not {@code true} or {@code false}

@@ -1,5 +1,8 @@
 package geodesic.train.experiment;
 
+import geodesic.optim.Adagrad;
+import geodesic.optim.Adam;
+import geodesic.optim.RmsProp;
 import geodesic.optim.Sgd;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,6 +20,12 @@ import java.util.Objects;
  * <ul>
  *   <li>{@code sgd}: {@code lr}, {@code weightDecay} (0). Plain SGD, the paper's Eq. 1.</li>
  *   <li>{@code momentum}: {@code lr}, {@code momentum} (0.9), {@code nesterov} (false), {@code weightDecay} (0).</li>
+ *   <li>{@code adam}, {@code amsgrad}: {@code lr}, {@code beta1} (0.9), {@code beta2} (0.999), {@code eps} (1e-8),
+ *       {@code weightDecay} (0); torch's formulas, see {@link Adam}.</li>
+ *   <li>{@code rmsprop}: {@code lr}, {@code alpha} (0.99), {@code eps} (1e-8), {@code momentum} (0),
+ *       {@code centered} (false), {@code weightDecay} (0).</li>
+ *   <li>{@code adagrad}: {@code lr}, {@code lrDecay} (0), {@code initialAccumulatorValue} (0), {@code eps} (1e-10),
+ *       {@code weightDecay} (0).</li>
  * </ul>
  *
  * <p>Immutable; {@link #with} returns a new catalog.
@@ -53,7 +62,38 @@ public final class OptimizerCatalog {
             return (model, seed) -> ExperimentOptimizer.of(
                     new Sgd(model.parameters(), lr, momentum, 0, nesterov, wd));
         });
+        f.put("adam", h -> adam(h, false));
+        f.put("amsgrad", h -> adam(h, true));
+        f.put("rmsprop", h -> {
+            double lr = h.number("lr", 0, 1e3);
+            double alpha = h.number("alpha", RmsProp.DEFAULT_ALPHA, 0, 1);
+            double eps = h.positive("eps", RmsProp.DEFAULT_EPS, 1);
+            double momentum = h.decay("momentum", 0);
+            boolean centered = h.flag("centered", false);
+            double wd = h.number("weightDecay", 0, 0, 1);
+            return (model, seed) -> ExperimentOptimizer.of(
+                    new RmsProp(model.parameters(), lr, alpha, eps, wd, momentum, centered));
+        });
+        f.put("adagrad", h -> {
+            double lr = h.number("lr", 0, 1e3);
+            double lrDecay = h.number("lrDecay", 0, 0, 1e3);
+            double initial = h.number("initialAccumulatorValue", 0, 0, 1e3);
+            double eps = h.positive("eps", Adagrad.DEFAULT_EPS, 1);
+            double wd = h.number("weightDecay", 0, 0, 1);
+            return (model, seed) -> ExperimentOptimizer.of(
+                    new Adagrad(model.parameters(), lr, lrDecay, wd, initial, eps));
+        });
         return of(KNOWN, f);
+    }
+
+    private static OptimizerRecipe adam(Hyperparameters h, boolean amsGrad) {
+        double lr = h.number("lr", 0, 1e3);
+        double beta1 = h.decay("beta1", Adam.DEFAULT_BETA1);
+        double beta2 = h.decay("beta2", Adam.DEFAULT_BETA2);
+        double eps = h.positive("eps", Adam.DEFAULT_EPS, 1);
+        double wd = h.number("weightDecay", 0, 0, 1);
+        return (model, seed) -> ExperimentOptimizer.of(
+                new Adam(model.parameters(), lr, beta1, beta2, eps, wd, amsGrad));
     }
 
     /**

@@ -50,6 +50,12 @@ class OptimizerCatalogTest {
         "{\"name\": \"momentum\", \"lr\": 0.1, \"momentum\": 2}|hyper-parameter \"momentum\" must be in [0.0, 1.0]",
         "{\"name\": \"momentum\", \"lr\": 0.1, \"nesterov\": \"yes\"}|\"nesterov\" must be true or false, got \"yes\"",
         "{\"name\": \"momentum\", \"lr\": 0.1, \"momentum\": 0, \"nesterov\": true}|nesterov needs momentum > 0",
+        "{\"name\": \"adam\", \"lr\": 0.001, \"beta1\": 1}|hyper-parameter \"beta1\" must be in [0, 1), got 1",
+        "{\"name\": \"amsgrad\", \"lr\": 0.001, \"eps\": 0}|hyper-parameter \"eps\" must be in (0, 1.0], got 0",
+        "{\"name\": \"adam\", \"lr\": 0.001, \"momentum\": 0.9}|adam has no hyper-parameter \"momentum\" (it reads:"
+                + " beta1, beta2, eps, lr, weightDecay)",
+        "{\"name\": \"rmsprop\", \"lr\": 0.01, \"centered\": 1}|\"centered\" must be true or false, got 1.0",
+        "{\"name\": \"adagrad\", \"lr\": 0.01, \"lrDecay\": -1}|\"lrDecay\" must be in [0.0, 1000.0], got -1.0",
     })
     void badHyperParametersAreRefusedBeforeTrainingNamingFileEntryAndKey(String entry, String expected) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -79,6 +85,24 @@ class OptimizerCatalogTest {
         assertEquals(0.02, momentum.optimizer().learningRate(), 1e-12);
         assertTrue(momentum.optimizer().describe().contains("momentum=0.8"), momentum.optimizer().describe());
         assertTrue(momentum.optimizer().describe().contains("nesterov=true"), momentum.optimizer().describe());
+    }
+
+    @Test
+    void adaptiveBaselinesBuildWithThePapersSettings() {
+        ExperimentConfig c = config("{\"name\": \"adam\", \"lr\": 0.001, \"beta1\": 0.99},"
+                + " {\"name\": \"amsgrad\", \"lr\": 0.001, \"beta1\": 0.99},"
+                + " {\"name\": \"rmsprop\", \"lr\": 0.01, \"centered\": true},"
+                + " {\"name\": \"adagrad\", \"lr\": 0.01}");
+        Sequential model = Architectures.mlp().build(1);
+        List<String> described = c.runs().stream()
+                .map(r -> OptimizerCatalog.standard().recipe(r).build(model, 1).optimizer().describe()).toList();
+        assertTrue(described.get(0).startsWith("adam(") && described.get(0).contains("0.99"), described.get(0));
+        assertTrue(described.get(1).startsWith("amsgrad("), described.get(1));
+        assertTrue(described.get(2).startsWith("rmsprop(") && described.get(2).contains("centered=true"),
+                described.get(2));
+        assertTrue(described.get(3).startsWith("adagrad("), described.get(3));
+        assertEquals(0.001, OptimizerCatalog.standard().recipe(c.runs().get(1)).build(model, 1).optimizer()
+                .learningRate(), 1e-15);
     }
 
     @Test
