@@ -1,14 +1,19 @@
 package geodesic.train.experiment;
 
 import geodesic.optim.LearningRateSchedule;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
  * The training schedule every run of an experiment follows, written in the paper's epoch numbers and shortened by
- * one factor. Every epoch number {@code e} (the epoch count, the decay milestones and each optimizer's
- * {@code ...Epoch} hyper-parameters) becomes {@code max(1, round(e * epochScale))}, so a shortened protocol keeps
- * the paper's shape: with scale 0.125, 164 epochs with decays at 81 and 122 become 21 with decays at 10 and 15.
+ * one factor {@code s}. Every epoch number is read as a boundary between epochs, and boundaries scale: a count of
+ * epochs {@code e} (the epoch total, and each optimizer's {@code ...Epoch} hyper-parameter, "switch after epoch
+ * e") becomes {@code max(1, round(e * s))}; a decay milestone {@code m} (the first epoch at the lower rate, the
+ * boundary after {@code m - 1} epochs) becomes {@code round((m - 1) * s) + 1}. So a shortened protocol keeps the
+ * paper's proportions: with {@code s = 0.125}, 164 epochs with decays from 81 and 122 and a switch after 70 become
+ * 21 epochs with decays from 11 and 16 and a switch after 9 (full rate for 10 of 21 epochs, as 80 of 164).
  *
  * @param epochs      epochs before scaling, {@code >= 1}
  * @param epochScale  the factor applied to every epoch number, finite and {@code > 0}
@@ -43,9 +48,14 @@ public record Protocol(int epochs, double epochScale, int batchSize, List<Intege
         }
     }
 
-    /** {@code max(1, round(epoch * epochScale))}. */
-    public int scale(int epoch) {
-        return (int) Math.max(1, Math.round(epoch * epochScale));
+    /** A count of epochs scaled: {@code max(1, round(count * epochScale))}. */
+    public int scale(int count) {
+        return (int) Math.max(1, Math.round(count * epochScale));
+    }
+
+    /** A 1-based first epoch of something scaled: {@code round((epoch - 1) * epochScale) + 1}. */
+    public int scaleMilestone(int epoch) {
+        return (int) Math.round((epoch - 1) * epochScale) + 1;
     }
 
     /** The number of epochs each run trains. */
@@ -55,7 +65,7 @@ public record Protocol(int epochs, double epochScale, int batchSize, List<Intege
 
     /** The decay milestones each run uses. */
     public List<Integer> scaledDecayEpochs() {
-        return decayEpochs.stream().map(this::scale).toList();
+        return decayEpochs.stream().map(this::scaleMilestone).toList();
     }
 
     /** The step-decay schedule from {@code baseRate}. */
@@ -72,14 +82,15 @@ public record Protocol(int epochs, double epochScale, int batchSize, List<Intege
     }
 
     /**
-     * One line, e.g. {@code "21 epochs (164 x 0.125), batch 128, learning rate x0.1 from epochs 10, 15 (81, 122
+     * One line, e.g. {@code "21 epochs (164 x 0.125), batch 128, learning rate x0.1 from epochs 11, 16 (81, 122
      * scaled)"}.
      */
     public String describe() {
         String decay = decayEpochs.isEmpty() ? "constant learning rate"
                 : "learning rate x" + decayFactor + " from epochs " + join(scaledDecayEpochs()) + " (" + join(decayEpochs)
                         + " scaled)";
-        return scaledEpochs() + " epochs (" + epochs + " x " + epochScale + "), batch " + batchSize + ", " + decay;
+        String scale = new BigDecimal(epochScale).round(new MathContext(4)).stripTrailingZeros().toPlainString();
+        return scaledEpochs() + " epochs (" + epochs + " x " + scale + "), batch " + batchSize + ", " + decay;
     }
 
     private static String join(List<Integer> xs) {

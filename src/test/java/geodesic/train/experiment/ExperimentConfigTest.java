@@ -68,7 +68,7 @@ class ExperimentConfigTest {
         assertEquals(0, paper.data().trainSubset());
 
         assertEquals(21, shortened.protocol().scaledEpochs());
-        assertEquals(List.of(10, 15), shortened.protocol().scaledDecayEpochs());
+        assertEquals(List.of(11, 16), shortened.protocol().scaledDecayEpochs());
         Map<String, RunSpec> runs = shortened.runs().stream().collect(Collectors.toMap(RunSpec::id, r -> r));
         assertEquals(9.0, runs.get("alexnet_tso-alra_seed1").hyperparameters().get("switchEpoch"));
         assertEquals(3.0, runs.get("vgg_tso-alra_seed2").hyperparameters().get("switchEpoch"));
@@ -81,7 +81,7 @@ class ExperimentConfigTest {
     void gridExpandsListsAndPerModelValuesAndScalesEpochNumbers() {
         ExperimentConfig c = ExperimentConfig.parse(BASE, "t.json");
         assertEquals(4, c.protocol().scaledEpochs());
-        assertEquals(List.of(2, 3), c.protocol().scaledDecayEpochs());
+        assertEquals(List.of(3, 4), c.protocol().scaledDecayEpochs(), "boundaries 3 and 5 halved, rounded half up");
         List<String> ids = c.runs().stream().map(RunSpec::id).toList();
         assertEquals(List.of(
                 "mlp_sgd-lr-0.1_seed1", "mlp_sgd-lr-0.1_seed2", "mlp_sgd-lr-0.01_seed1", "mlp_sgd-lr-0.01_seed2",
@@ -108,6 +108,7 @@ class ExperimentConfigTest {
         assertEquals(ExperimentConfig.SMOKE_TEST, smoke.data().testSubset());
         assertEquals(List.of(1L), smoke.seeds());
         assertEquals(2, smoke.protocol().scaledEpochs());
+        assertEquals(List.of(2, 2), smoke.protocol().scaledDecayEpochs(), "the first epoch keeps the full rate");
         assertEquals(Path.of("runs/t-smoke"), smoke.output());
         assertEquals(9, smoke.runs().size());
         assertEquals(1.0, smoke.runs().get(3).hyperparameters().get("switchEpoch"));
