@@ -107,9 +107,11 @@ public final class ExperimentRunner {
         Files.deleteIfExists(layout.runCsv(run));
         long start = System.nanoTime();
         Sequential model = ModelCatalog.builder(run.model(), data.train()).parallelism(parallelism).build(run.seed());
-        ExperimentOptimizer built = catalog.recipe(run).build(model, run.seed());
-        Optimizer optimizer = built.optimizer();
         Protocol protocol = config.protocol();
+        int stepsPerEpoch = (data.train().size() + protocol.batchSize() - 1) / protocol.batchSize();
+        ExperimentOptimizer built = catalog.recipe(run)
+                .build(new RunContext(model, run.seed(), parallelism, stepsPerEpoch));
+        Optimizer optimizer = built.optimizer();
         int epochs = protocol.scaledEpochs();
         listeners.forEach(l -> l.onRunStart(index, run, optimizer.describe(), epochs));
         int[] completed = {0};

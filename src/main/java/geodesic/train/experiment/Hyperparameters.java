@@ -65,6 +65,19 @@ public final class Hyperparameters {
     }
 
     /**
+     * A whole number in {@code [min, max]}, or {@code fallback} when absent.
+     *
+     * @throws IllegalArgumentException if present but not a whole number, or out of range
+     */
+    public int integer(String key, int fallback, int min, int max) {
+        double d = number(key, fallback, min, max);
+        if (d != Math.rint(d)) {
+            throw wrongType(key, "a whole number", d);
+        }
+        return (int) d;
+    }
+
+    /**
      * A decay factor in {@code [0, 1)}, or {@code fallback} when absent.
      *
      * @throws IllegalArgumentException if present but not a number, or out of range

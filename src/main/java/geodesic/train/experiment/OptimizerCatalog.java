@@ -2,6 +2,11 @@ package geodesic.train.experiment;
 
 import geodesic.optim.Adagrad;
 import geodesic.optim.Adam;
+import geodesic.optim.Damping;
+import geodesic.optim.DiagonalPreconditioner;
+import geodesic.optim.KroneckerPreconditioner;
+import geodesic.optim.KroneckerSettings;
+import geodesic.optim.PreconditionedSgd;
 import geodesic.optim.RmsProp;
 import geodesic.optim.Sgd;
 import java.util.ArrayList;
@@ -26,6 +31,12 @@ import java.util.Objects;
  *       {@code centered} (false), {@code weightDecay} (0).</li>
  *   <li>{@code adagrad}: {@code lr}, {@code lrDecay} (0), {@code initialAccumulatorValue} (0), {@code eps} (1e-10),
  *       {@code weightDecay} (0).</li>
+ *   <li>{@code diagonal}: SGD on the RMSprop-like diagonal {@code F^-1/2 g} ({@link PreconditionedSgd}):
+ *       {@code lr}, {@code momentum} (0), {@code decay} (0.99), {@code eps} (1e-8).</li>
+ *   <li>{@code kronecker}: SGD on the Kronecker-factored {@code F^-1/2 g}, TSO-ALRA's first stage without a
+ *       switch, decomposing synchronously on the run's kernel team: {@code lr}, {@code momentum} (0),
+ *       {@code settings} ("defaults" or "paper"), {@code gamma}, {@code factorInterval}, {@code rootInterval},
+ *       {@code damping}, {@code convSampleFraction} (each defaulting to the chosen settings').</li>
  * </ul>
  *
  * <p>Immutable; {@link #with} returns a new catalog.
@@ -49,7 +60,7 @@ public final class OptimizerCatalog {
         f.put("sgd", h -> {
             double lr = h.number("lr", 0, 1e3);
             double wd = h.number("weightDecay", 0, 0, 1);
-            return (model, seed) -> ExperimentOptimizer.of(new Sgd(model.parameters(), lr, 0, 0, false, wd));
+            return run -> ExperimentOptimizer.of(new Sgd(run.model().parameters(), lr, 0, 0, false, wd));
         });
         f.put("momentum", h -> {
             double lr = h.number("lr", 0, 1e3);
@@ -59,8 +70,7 @@ public final class OptimizerCatalog {
             if (nesterov && momentum == 0) {
                 throw new IllegalArgumentException("nesterov needs momentum > 0");
             }
-            return (model, seed) -> ExperimentOptimizer.of(
-                    new Sgd(model.parameters(), lr, momentum, 0, nesterov, wd));
+            return run -> ExperimentOptimizer.of(new Sgd(run.model().parameters(), lr, momentum, 0, nesterov, wd));
         });
         f.put("adam", h -> adam(h, false));
         f.put("amsgrad", h -> adam(h, true));
@@ -71,8 +81,8 @@ public final class OptimizerCatalog {
             double momentum = h.decay("momentum", 0);
             boolean centered = h.flag("centered", false);
             double wd = h.number("weightDecay", 0, 0, 1);
-            return (model, seed) -> ExperimentOptimizer.of(
-                    new RmsProp(model.parameters(), lr, alpha, eps, wd, momentum, centered));
+            return run -> ExperimentOptimizer.of(
+                    new RmsProp(run.model().parameters(), lr, alpha, eps, wd, momentum, centered));
         });
         f.put("adagrad", h -> {
             double lr = h.number("lr", 0, 1e3);
@@ -80,8 +90,23 @@ public final class OptimizerCatalog {
             double initial = h.number("initialAccumulatorValue", 0, 0, 1e3);
             double eps = h.positive("eps", Adagrad.DEFAULT_EPS, 1);
             double wd = h.number("weightDecay", 0, 0, 1);
-            return (model, seed) -> ExperimentOptimizer.of(
-                    new Adagrad(model.parameters(), lr, lrDecay, wd, initial, eps));
+            return run -> ExperimentOptimizer.of(
+                    new Adagrad(run.model().parameters(), lr, lrDecay, wd, initial, eps));
+        });
+        f.put("diagonal", h -> {
+            double lr = h.number("lr", 0, 1e3);
+            double momentum = h.number("momentum", 0, 0, 1);
+            double decay = h.decay("decay", 0.99);
+            double eps = h.positive("eps", 1e-8, 1);
+            return run -> ExperimentOptimizer.of(new PreconditionedSgd(run.model().parameters(),
+                    new DiagonalPreconditioner(run.model().parameters(), decay, eps), lr, momentum));
+        });
+        f.put("kronecker", h -> {
+            double lr = h.number("lr", 0, 1e3);
+            double momentum = h.number("momentum", 0, 0, 1);
+            KroneckerSettings settings = kroneckerSettings(h);
+            return run -> ExperimentOptimizer.of(new PreconditionedSgd(run.model().parameters(),
+                    new KroneckerPreconditioner(run.model(), settings, run.parallelism()), lr, momentum));
         });
         return of(KNOWN, f);
     }
@@ -92,8 +117,22 @@ public final class OptimizerCatalog {
         double beta2 = h.decay("beta2", Adam.DEFAULT_BETA2);
         double eps = h.positive("eps", Adam.DEFAULT_EPS, 1);
         double wd = h.number("weightDecay", 0, 0, 1);
-        return (model, seed) -> ExperimentOptimizer.of(
-                new Adam(model.parameters(), lr, beta1, beta2, eps, wd, amsGrad));
+        return run -> ExperimentOptimizer.of(new Adam(run.model().parameters(), lr, beta1, beta2, eps, wd, amsGrad));
+    }
+
+    /**
+     * The Kronecker preconditioner's settings: {@code settings} ({@code "defaults"} or {@code "paper"}, see
+     * {@link KroneckerSettings}), then {@code gamma}, {@code factorInterval}, {@code rootInterval}, {@code damping}
+     * (the factored, absolute epsilon) and {@code convSampleFraction} override single values.
+     */
+    private static KroneckerSettings kroneckerSettings(Hyperparameters h) {
+        KroneckerSettings s = h.choice("settings", "defaults", List.of("defaults", "paper")).equals("paper")
+                ? KroneckerSettings.paper() : KroneckerSettings.defaults();
+        s = s.withGamma(h.positive("gamma", s.gamma(), 1));
+        s = s.withFactorInterval(h.integer("factorInterval", s.factorInterval(), 1, 1_000_000));
+        s = s.withRootInterval(h.integer("rootInterval", s.rootInterval(), 1, 1_000_000));
+        s = s.withDamping(Damping.factored(h.positive("damping", s.damping().epsilon(), 1e3)));
+        return s.withConvSampleFraction(h.positive("convSampleFraction", s.convSampleFraction(), 1));
     }
 
     /**

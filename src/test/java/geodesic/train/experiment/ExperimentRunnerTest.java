@@ -119,8 +119,8 @@ class ExperimentRunnerTest {
                 .with("tso-alra", h -> {
                     double lr = h.number("lr", 0, 1);
                     int after = h.epoch("switchEpoch").orElseThrow();
-                    return (model, seed) -> {
-                        SwitchingSgd o = new SwitchingSgd(Sgd.plain(model.parameters(), lr), after);
+                    return run -> {
+                        SwitchingSgd o = new SwitchingSgd(Sgd.plain(run.model().parameters(), lr), after);
                         switching.add(o);
                         return new ExperimentOptimizer(o,
                                 () -> o.switched == 0 ? OptionalInt.empty() : OptionalInt.of(o.switched),
@@ -129,7 +129,7 @@ class ExperimentRunnerTest {
                 })
                 .with("broken", h -> {
                     double lr = h.number("lr", 0, 1);
-                    return (model, seed) -> ExperimentOptimizer.of(new SwitchingSgd(Sgd.plain(model.parameters(),
+                    return run -> ExperimentOptimizer.of(new SwitchingSgd(Sgd.plain(run.model().parameters(),
                             lr), 0) {
                         @Override
                         public void step() {

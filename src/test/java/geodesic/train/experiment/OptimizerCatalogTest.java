@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import geodesic.kernel.Parallelism;
 import geodesic.nn.Architectures;
 import geodesic.nn.Sequential;
 import java.util.List;
@@ -22,6 +23,10 @@ class OptimizerCatalogTest {
                 """.formatted(optimizers), "c.json");
     }
 
+    private static RunContext context(Sequential model) {
+        return new RunContext(model, 1, Parallelism.sequential(), 10);
+    }
+
     @Test
     void unknownOptimizerIsRefusedNamingTheEntryAndTheKnownNames() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -33,7 +38,7 @@ class OptimizerCatalogTest {
     @Test
     void knownButUnavailableOptimizerIsRefusedSayingSoAndListingTheAvailableOnes() {
         OptimizerCatalog sgdOnly = OptimizerCatalog.of(OptimizerCatalog.KNOWN,
-                Map.of("sgd", h -> (model, seed) -> null));
+                Map.of("sgd", h -> run -> null));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> sgdOnly.check(
                 config("{\"name\": \"sgd\", \"lr\": 0.1}, {\"name\": \"tso-alra\", \"lr\": 0.01}")));
         assertEquals("c.json: optimizers[1].name: optimizer \"tso-alra\" is not available in this build yet"
@@ -77,11 +82,11 @@ class OptimizerCatalogTest {
                 + " {\"name\": \"momentum\", \"lr\": 0.02, \"momentum\": 0.8, \"nesterov\": true}");
         Sequential model = Architectures.mlp().build(1);
         List<RunSpec> runs = c.runs();
-        ExperimentOptimizer sgd = OptimizerCatalog.standard().recipe(runs.get(0)).build(model, 1);
+        ExperimentOptimizer sgd = OptimizerCatalog.standard().recipe(runs.get(0)).build(context(model));
         assertEquals(0.05, sgd.optimizer().learningRate(), 1e-12);
         assertTrue(sgd.optimizer().describe().contains("nesterov=false"), sgd.optimizer().describe());
         assertEquals(OptionalInt.empty(), sgd.switchEpoch().get());
-        ExperimentOptimizer momentum = OptimizerCatalog.standard().recipe(runs.get(1)).build(model, 1);
+        ExperimentOptimizer momentum = OptimizerCatalog.standard().recipe(runs.get(1)).build(context(model));
         assertEquals(0.02, momentum.optimizer().learningRate(), 1e-12);
         assertTrue(momentum.optimizer().describe().contains("momentum=0.8"), momentum.optimizer().describe());
         assertTrue(momentum.optimizer().describe().contains("nesterov=true"), momentum.optimizer().describe());
@@ -95,14 +100,34 @@ class OptimizerCatalogTest {
                 + " {\"name\": \"adagrad\", \"lr\": 0.01}");
         Sequential model = Architectures.mlp().build(1);
         List<String> described = c.runs().stream()
-                .map(r -> OptimizerCatalog.standard().recipe(r).build(model, 1).optimizer().describe()).toList();
+                .map(r -> OptimizerCatalog.standard().recipe(r).build(context(model)).optimizer().describe()).toList();
         assertTrue(described.get(0).startsWith("adam(") && described.get(0).contains("0.99"), described.get(0));
         assertTrue(described.get(1).startsWith("amsgrad("), described.get(1));
         assertTrue(described.get(2).startsWith("rmsprop(") && described.get(2).contains("centered=true"),
                 described.get(2));
         assertTrue(described.get(3).startsWith("adagrad("), described.get(3));
-        assertEquals(0.001, OptimizerCatalog.standard().recipe(c.runs().get(1)).build(model, 1).optimizer()
+        assertEquals(0.001, OptimizerCatalog.standard().recipe(c.runs().get(1)).build(context(model)).optimizer()
                 .learningRate(), 1e-15);
+    }
+
+    @Test
+    void preconditionedSgdFactoriesPassTheirSettingsOn() {
+        ExperimentConfig c = config("{\"name\": \"diagonal\", \"lr\": 0.01, \"decay\": 0.9},"
+                + " {\"name\": \"kronecker\", \"lr\": 0.02, \"rootInterval\": 5, \"damping\": 0.001,"
+                + " \"convSampleFraction\": 0.25}");
+        Sequential model = Architectures.mlp().build(1);
+        String diagonal = OptimizerCatalog.standard().recipe(c.runs().get(0)).build(context(model)).optimizer()
+                .describe();
+        assertTrue(diagonal.startsWith("diagonal(rho=0.900000"), diagonal);
+        ExperimentOptimizer kronecker = OptimizerCatalog.standard().recipe(c.runs().get(1)).build(context(model));
+        String k = kronecker.optimizer().describe();
+        assertTrue(k.startsWith("kronecker(gamma=0.0500000, T_cov=1, T_int=5, damping="), k);
+        assertTrue(k.contains("conv_sample=0.250000"), k);
+        assertTrue(k.contains("1.00000e-03") || k.contains("0.00100000"), k);
+        assertEquals(0.02, kronecker.optimizer().learningRate(), 1e-15);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OptimizerCatalog.standard()
+                .check(config("{\"name\": \"kronecker\", \"lr\": 0.01, \"rootInterval\": 2.5}")));
+        assertTrue(e.getMessage().contains("\"rootInterval\" must be a whole number, got 2.5"), e.getMessage());
     }
 
     @Test
@@ -111,7 +136,7 @@ class OptimizerCatalogTest {
         OptimizerCatalog catalog = OptimizerCatalog.standard().with("tso-alra", h -> {
             seen[0] = h.epoch("switchEpoch").orElseThrow();
             h.number("lr", 0, 1);
-            return (model, seed) -> null;
+            return run -> null;
         });
         catalog.check(config("{\"name\": \"tso-alra\", \"lr\": 0.01, \"switchEpoch\": 7}"));
         assertEquals(4, seen[0], "round(7 * 0.5)");
@@ -121,6 +146,6 @@ class OptimizerCatalogTest {
     @Test
     void factoriesMustCarryKnownNames() {
         assertThrows(IllegalArgumentException.class,
-                () -> OptimizerCatalog.of(List.of("sgd"), Map.of("adam", h -> (m, s) -> null)));
+                () -> OptimizerCatalog.of(List.of("sgd"), Map.of("adam", h -> run -> null)));
     }
 }
