@@ -44,7 +44,8 @@ import java.util.stream.Collectors;
  * }</pre>
  * An optimizer entry's other members are its hyper-parameters (see {@link OptimizerCatalog}): a number, boolean or
  * string; a list of those (a grid); or an object giving the value (or list) for each model of {@code "models"}.
- * Members whose name ends in {@code Epoch} are epoch numbers and are scaled like the protocol's.
+ * Members whose name ends in {@code Epoch} count epochs ("switch after epoch e") and are scaled with the protocol
+ * ({@link Protocol#scale}), so a shortened protocol keeps them in proportion.
  *
  * @param source      the file, as given, for messages
  * @param name        the experiment's name

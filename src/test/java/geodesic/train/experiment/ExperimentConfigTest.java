@@ -74,7 +74,7 @@ class ExperimentConfigTest {
         assertEquals(3.0, runs.get("vgg_tso-alra_seed2").hyperparameters().get("switchEpoch"));
         assertEquals(3.0, runs.get("vgg_diagonal-switch_seed3").hyperparameters().get("switchEpoch"));
         assertTrue(runs.containsKey("alexnet_kronecker-no-switch_seed1"));
-        assertEquals(3000, shortened.data().trainSubset());
+        assertEquals(2500, shortened.data().trainSubset());
     }
 
     @Test
