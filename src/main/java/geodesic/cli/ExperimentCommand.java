@@ -80,7 +80,7 @@ final class ExperimentCommand {
                             + " final_test_acc=%s switch_epoch=%s wall_min=%s%n", g.model(), g.groupId(),
                     g.finished().size(), g.planned(), value(g.bestTestLoss().format(4)),
                     value(g.finalTestLoss().format(4)), value(g.finalTestAccuracy().format(4)),
-                    value(g.switchEpoch().format(1)), value(g.wallMinutes().format(2)));
+                    value(ExperimentReport.switchEpoch(g)), value(g.wallMinutes().format(2)));
         }
         out.println("summary=" + layout.summaryMarkdown());
         out.println("plots=" + layout.plots());

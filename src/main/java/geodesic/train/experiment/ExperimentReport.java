@@ -81,9 +81,6 @@ public final class ExperimentReport {
                 + " | Best test acc. | Final test acc. | Switch epoch | Wall time (min) |\n");
         sb.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (GroupResult g : groups) {
-            MeanStd sw = g.switchEpoch();
-            String switchCell = sw.n() == 0 ? "" : sw.std() == 0 || sw.n() == 1
-                    ? Long.toString(Math.round(sw.mean())) : sw.format(1);
             sb.append("| ").append(g.model())
                     .append(" | ").append(g.group().replace("|", "\\|"))
                     .append(" | ").append(hyperparameters(g.hyperparameters()))
@@ -93,7 +90,7 @@ public final class ExperimentReport {
                     .append(" | ").append(g.finalTestLoss().format(4))
                     .append(" | ").append(g.bestTestAccuracy().format(4))
                     .append(" | ").append(g.finalTestAccuracy().format(4))
-                    .append(" | ").append(switchCell)
+                    .append(" | ").append(switchEpoch(g))
                     .append(" | ").append(g.wallMinutes().format(1))
                     .append(" |\n");
         }
@@ -107,6 +104,18 @@ public final class ExperimentReport {
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * The switch epoch as the table shows it: the epoch when every run switched at the same one, else mean ± std,
+     * empty when no run switched.
+     */
+    public static String switchEpoch(GroupResult g) {
+        MeanStd sw = g.switchEpoch();
+        if (sw.n() == 0) {
+            return "";
+        }
+        return sw.n() == 1 || sw.std() == 0 ? Long.toString(Math.round(sw.mean())) : sw.format(1);
     }
 
     private static String runs(GroupResult g) {
