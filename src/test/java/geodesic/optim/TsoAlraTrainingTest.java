@@ -1,0 +1,106 @@
+package geodesic.optim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import geodesic.data.Dataset;
+import geodesic.data.FashionMnistData;
+import geodesic.data.FashionMnistLocator;
+import geodesic.data.Subsample;
+import geodesic.kernel.Elementwise;
+import geodesic.kernel.KernelProvider;
+import geodesic.nn.Architectures;
+import geodesic.nn.Parameter;
+import geodesic.nn.Sequential;
+import geodesic.train.EpochMetrics;
+import geodesic.train.Trainer;
+import geodesic.train.TrainingListener;
+import geodesic.train.TrainingResult;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Short real trainings on a Fashion-MNIST subset: TSO-ALRA runs through the trainer and switches on schedule. */
+class TsoAlraTrainingTest {
+    private static Dataset train;
+    private static Dataset validation;
+
+    @BeforeAll
+    static void loadData() throws IOException {
+        FashionMnistData data = FashionMnistLocator.defaults().withoutDownload().locate();
+        train = Subsample.stratified(data.train(), 3000, 1);
+        validation = Subsample.stratified(data.test(), 1000, 2);
+    }
+
+    /** RMSprop-style {@code diag(F)^{-1/2}}, standing in for the preconditioners built elsewhere. */
+    private static Preconditioner diagonal(List<Parameter> parameters) {
+        Elementwise ops = KernelProvider.get().elementwise();
+        float[][] ema = new float[parameters.size()][];
+        for (int i = 0; i < ema.length; i++) {
+            ema[i] = new float[parameters.get(i).size()];
+        }
+        return new Preconditioner() {
+            @Override
+            public void precondition(long step) {
+                for (int i = 0; i < ema.length; i++) {
+                    float[] g = parameters.get(i).grad().data();
+                    ops.diagonalPreconditionInPlace(g.length, g, 0, ema[i], 0, 0.99, 1e-8);
+                }
+            }
+
+            @Override
+            public String describe() {
+                return "diagonal-test";
+            }
+
+            @Override
+            public void exportState(OptimizerState state, String prefix) {
+                for (int i = 0; i < ema.length; i++) {
+                    state.putFloats(prefix + parameters.get(i).name(), ema[i]);
+                }
+            }
+
+            @Override
+            public void importState(OptimizerState state, String prefix) {
+                for (int i = 0; i < ema.length; i++) {
+                    state.copyFloatsInto(prefix + parameters.get(i).name(), ema[i]);
+                }
+            }
+        };
+    }
+
+    /** Trains 3 epochs with a switch after epoch 2, feeding epoch ends to the optimizer as the trainer will. */
+    private static TrainingResult trainWithSwitchAfterEpochTwo(Sequential net, TsoAlra opt, List<Double> isotropy) {
+        return Trainer.builder(net, opt).epochs(3).batchSize(100).seed(4)
+                .listener(new TrainingListener() {
+                    @Override
+                    public void onEpoch(EpochMetrics m) {
+                        opt.onEpochEnd(m.epoch(), m.validationLoss());
+                        isotropy.add(opt.isotropy());
+                    }
+                })
+                .build().fit(train, validation, null);
+    }
+
+    @Test
+    void mlpWithDiagonalPreconditioningSwitchesAfterEpochTwoAndKeepsLearning() {
+        Sequential net = Architectures.mlp().build(3);
+        TsoAlra opt = TsoAlra.builder(net.parameters(), diagonal(net.parameters())).learningRate(0.001)
+                .switchAfterEpoch(2).build();
+        List<Double> isotropy = new ArrayList<>();
+        TrainingResult r = trainWithSwitchAfterEpochTwo(net, opt, isotropy);
+
+        SwitchEvent e = opt.switchEvent().orElseThrow();
+        assertEquals(2, e.epoch());
+        assertEquals(2 * 30, e.step(), "30 batches of 100 per epoch");
+        assertEquals(TsoAlra.Stage.SGD, opt.stage());
+        assertEquals(0.001, r.last().learningRate());
+        assertTrue(r.last().trainLoss() < r.epochs().get(0).trainLoss(), r.toString());
+        assertTrue(r.last().validationAccuracy() > 0.7, "validation accuracy " + r.last().validationAccuracy());
+        for (double iso : isotropy) {
+            assertTrue(iso > 0 && iso < 2, "isotropy per epoch " + isotropy);
+        }
+    }
+}
