@@ -212,7 +212,7 @@ class TsoAlraTest {
         }
         Parameter p = new Parameter("w", Tensor.zeros(n), Tensor.zeros(n));
         TsoAlra opt = TsoAlra.builder(List.of(p), new ScalingPreconditioner(List.of(p), new float[][] {whiten}, 0))
-                .learningRate(0).switchRule(new IsotropySwitch(0.5, 2)).build();
+                .learningRate(0).switchRule(new IsotropySwitch(0.5, 2)).stepsPerEpoch(40).build();
         SplittableRandom r = new SplittableRandom(11);
         double[] isotropy = new double[4];
         for (int epoch = 1; epoch <= 4; epoch++) {
@@ -231,30 +231,42 @@ class TsoAlraTest {
                 + isotropy[3]);
     }
 
-    @Test
-    void afterTheFirstEpochOnlyTheLastWindowOfStepsIsSampled() {
-        int n = 64;
-        Parameter p = new Parameter("w", Tensor.zeros(n), Tensor.zeros(n));
-        TsoAlra opt = TsoAlra.builder(List.of(p), ScalingPreconditioner.identity(List.of(p))).learningRate(0)
-                .isotropySketch(8, 4, 3).switchAfterEpoch(9).build();
-        GradientNoiseIsotropy expected = new GradientNoiseIsotropy(n, 8, 4, 3);
+    /** Two epochs of 20 white-noise steps; per epoch {estimate from its last window, the optimizer's estimate}. */
+    private static double[][] lastWindowIsotropy(TsoAlra.Builder builder, Parameter p) {
+        TsoAlra opt = builder.learningRate(0).isotropySketch(8, 4, 3).switchAfterEpoch(9).build();
         SplittableRandom r = new SplittableRandom(5);
         int stepsPerEpoch = 20;
+        double[][] result = new double[2][2];
         for (int epoch = 1; epoch <= 2; epoch++) {
+            GradientNoiseIsotropy expected = new GradientNoiseIsotropy(p.size(), 8, 4, 3);
             for (int s = 0; s < stepsPerEpoch; s++) {
-                float[] g = new float[n];
-                for (int i = 0; i < n; i++) {
+                float[] g = new float[p.size()];
+                for (int i = 0; i < g.length; i++) {
                     g[i] = (float) r.nextGaussian();
                 }
                 setGrad(p, g);
                 opt.step();
-                if (epoch == 2 && s >= stepsPerEpoch - expected.window()) {
+                if (s >= stepsPerEpoch - expected.window()) {
                     expected.addSample(List.of(g));
                 }
             }
             opt.onEpochEnd(epoch, Double.NaN);
+            result[epoch - 1] = new double[] {expected.isotropy(), opt.isotropy()};
         }
-        assertEquals(expected.isotropy(), opt.isotropy());
+        return result;
+    }
+
+    @Test
+    void eachEpochIsEstimatedFromItsLastWindowOfSteps() {
+        Parameter p = new Parameter("w", Tensor.zeros(64), Tensor.zeros(64));
+        double[][] unknownLength = lastWindowIsotropy(
+                TsoAlra.builder(List.of(p), ScalingPreconditioner.identity(List.of(p))), p);
+        assertTrue(Double.isNaN(unknownLength[0][1]), "a first epoch of unknown length is not estimated");
+        assertEquals(unknownLength[1][0], unknownLength[1][1], "epoch 2 from its last 8 steps");
+        double[][] knownLength = lastWindowIsotropy(
+                TsoAlra.builder(List.of(p), ScalingPreconditioner.identity(List.of(p))).stepsPerEpoch(20), p);
+        assertEquals(knownLength[0][0], knownLength[0][1], "epoch 1 from its last 8 steps when its length is given");
+        assertEquals(knownLength[1][0], knownLength[1][1]);
     }
 
     /** Runs 3 epochs of 5 steps on seeded gradients, exporting after {@code exportAfter} steps. */

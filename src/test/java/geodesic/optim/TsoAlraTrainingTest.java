@@ -88,7 +88,7 @@ class TsoAlraTrainingTest {
     void mlpWithDiagonalPreconditioningSwitchesAfterEpochTwoAndKeepsLearning() {
         Sequential net = Architectures.mlp().build(3);
         TsoAlra opt = TsoAlra.builder(net.parameters(), diagonal(net.parameters())).learningRate(0.001)
-                .switchAfterEpoch(2).build();
+                .switchAfterEpoch(2).stepsPerEpoch(30).build();
         List<Double> isotropy = new ArrayList<>();
         TrainingResult r = trainWithSwitchAfterEpochTwo(net, opt, isotropy);
 
