@@ -1,7 +1,5 @@
 package geodesic.optim;
 
-import java.util.Locale;
-
 /**
  * The record of TSO-ALRA's one switch from the preconditioned stage to plain SGD, for logs and the metrics CSV.
  *
@@ -18,7 +16,7 @@ public record SwitchEvent(int epoch, long step, String reason, double learningRa
 
     /** One line, e.g. {@code "switched to SGD after epoch 2 (step 94): fixed epoch 2; learning rate 0.01 -> 0.01"}. */
     public String describe() {
-        return String.format(Locale.ROOT, "switched to SGD after epoch %d (step %d): %s; learning rate %g -> %g",
-                epoch, step, reason, learningRateBefore, learningRateAfter);
+        return "switched to SGD after epoch " + epoch + " (step " + step + "): " + reason + "; learning rate "
+                + learningRateBefore + " -> " + learningRateAfter;
     }
 }

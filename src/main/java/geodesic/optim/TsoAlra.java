@@ -57,7 +57,7 @@ import java.util.logging.Logger;
  *   <dd>Besides the preconditioner's own (about {@code 2(in^2 + out^2)} floats per layer for the Kronecker
  *       factors and their eigenbases): in stage 1 one copy of the parameters for momentum ({@code momentum > 0})
  *       and one for the raw gradients (matching on); released at the switch. The isotropy estimator holds
- *       {@code (2 pairs + 3) k} doubles.</dd>
+ *       {@code (pairs + 3) k} doubles.</dd>
  *   <dt>Threading</dt>
  *   <dd>Not thread-safe: one training thread calls {@link #step()} and {@link #onEpochEnd}.</dd>
  * </dl>
