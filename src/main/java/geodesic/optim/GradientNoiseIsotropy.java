@@ -20,10 +20,10 @@ import java.util.Locale;
  *   <dt>Projection</dt>
  *   <dd>Each difference is sketched to {@code k} dimensions by a count sketch (Charikar, Chen and Farach-Colton
  *       2002): coordinate {@code i} goes to bucket {@code h(i)} with sign {@code s(i)}, both from a seeded hash,
- *       and bucket {@code j} is divided by {@code sqrt(n_j)}, its number of coordinates. The cost is one pass over
- *       the vector per sample (about 2 ns per coordinate) and {@code k} doubles of memory per kept difference;
- *       nothing of size {@code P} is stored. The normalisation makes the sketch of white noise {@code sigma^2 I} exactly {@code sigma^2 I_k}.
- *       Noise of covariance {@code C} is sketched to {@code S C S^T}, whose spectrum reflects {@code C}'s: noise
+ *       and bucket {@code j} is divided by {@code sqrt(n_j)}, where {@code n_j} is its number of coordinates. The
+ *       cost is one pass over the vector per sample (about 2 ns per coordinate) and {@code k} doubles of memory per
+ *       kept difference; nothing of size {@code P} is stored. The normalisation makes the sketch of white noise
+ *       {@code sigma^2 I} exactly {@code sigma^2 I_k}. Noise of covariance {@code C} is sketched to {@code S C S^T}, whose spectrum reflects {@code C}'s: noise
  *       along {@code r} directions stays of rank {@code <= r}.</dd>
  *   <dt>Statistic</dt>
  *   <dd>The effective rank {@code tr(C)^2 / ||C||_F^2} of the sketched covariance, from the Gram matrix

@@ -102,15 +102,19 @@ class SwitchRuleTest {
     @Test
     void isotropyFiresAfterPatienceEpochsAtOrAboveTheThresholdAndNaNBreaksTheRun() {
         double[] none = new double[8];
-        assertEquals(3, firingEpoch(new IsotropySwitch(0.5, 2), none, new double[] {0.1, 0.6, 0.5, 0.9, 1, 1, 1, 1}));
-        assertEquals(6, firingEpoch(new IsotropySwitch(0.5, 2),
+        assertEquals(3, firingEpoch(new IsotropySwitch(0.5, 2, 1),
+                none, new double[] {0.1, 0.6, 0.5, 0.9, 1, 1, 1, 1}));
+        assertEquals(5, firingEpoch(new IsotropySwitch(0.9, 2, 5), none, new double[] {1, 1, 1, 1, 1, 1, 1, 1}),
+                "isotropic from the start, but not allowed to fire before epoch 5");
+        assertEquals(6, firingEpoch(new IsotropySwitch(0.5, 2, 1),
                 none, new double[] {0.6, 0.4, 0.7, Double.NaN, 0.8, 0.9, 1, 1}));
-        assertEquals(0, firingEpoch(new IsotropySwitch(0.5, 1), none, new double[] {0.1, 0.2, 0.49, Double.NaN,
+        assertEquals(0, firingEpoch(new IsotropySwitch(0.5, 1, 1), none, new double[] {0.1, 0.2, 0.49, Double.NaN,
                 0.3, 0.1, 0.2, 0.3}));
         assertTrue(new IsotropySwitch().needsIsotropy());
-        assertThrows(IllegalArgumentException.class, () -> new IsotropySwitch(0, 1));
-        assertThrows(IllegalArgumentException.class, () -> new IsotropySwitch(1.5, 1));
-        assertThrows(IllegalArgumentException.class, () -> new IsotropySwitch(0.5, 0));
+        assertThrows(IllegalArgumentException.class, () -> new IsotropySwitch(0, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new IsotropySwitch(1.5, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new IsotropySwitch(0.5, 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> new IsotropySwitch(0.5, 1, 0));
     }
 
     @Test
@@ -128,7 +132,7 @@ class SwitchRuleTest {
 
     @Test
     void anyOfRefusingEvidenceLeavesEveryRuleUnchanged() {
-        SwitchRule rule = SwitchRule.anyOf(new IsotropySwitch(0.5, 2), new ValidationPlateauSwitch(1));
+        SwitchRule rule = SwitchRule.anyOf(new IsotropySwitch(0.5, 2, 1), new ValidationPlateauSwitch(1));
         assertFalse(rule.evaluate(new SwitchEvidence(1, 10, 0.5, 0.9)).isPresent());
         OptimizerState before = new OptimizerState("test");
         rule.exportState(before, "r/");

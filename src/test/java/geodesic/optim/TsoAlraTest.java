@@ -212,7 +212,7 @@ class TsoAlraTest {
         }
         Parameter p = new Parameter("w", Tensor.zeros(n), Tensor.zeros(n));
         TsoAlra opt = TsoAlra.builder(List.of(p), new ScalingPreconditioner(List.of(p), new float[][] {whiten}, 0))
-                .learningRate(0).switchRule(new IsotropySwitch(0.5, 2)).stepsPerEpoch(40).build();
+                .learningRate(0).switchRule(new IsotropySwitch(0.5, 2, 1)).stepsPerEpoch(40).build();
         SplittableRandom r = new SplittableRandom(11);
         double[] isotropy = new double[4];
         for (int epoch = 1; epoch <= 4; epoch++) {
