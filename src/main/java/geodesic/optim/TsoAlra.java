@@ -47,7 +47,10 @@ import java.util.logging.Logger;
  *       (beta {@value #DEFAULT_MATCHING_BETA}, over the steps where {@code p.g != 0}) is bias-corrected,
  *       {@code Lambda = lambda / (1 - beta^n)}, and stage 2 then runs at {@code Lambda} instead of {@code lr}.
  *       Only the rate is taken from SWATS; when to switch is still the rule's decision. A non-positive or
- *       non-finite {@code Lambda} is not used (the log line says so).</dd>
+ *       non-finite {@code Lambda} is not used (the log line says so). Caution: {@code gamma} weighs each direction
+ *       by the preconditioner's gain, so after {@code F^{-1/2}} (gains of {@code 1 / sqrt(lambda)}, large where
+ *       the Fisher is small) {@code Lambda} can exceed any stable SGD rate: with an RMSprop-like diagonal stage at
+ *       lr 0.001 on the MLP it came out 0.68 and SGD diverged. Hence off by default.</dd>
  *   <dt>Learning rate</dt>
  *   <dd>{@link #setLearningRate} sets the base rate {@code lr}, e.g. from a step-decay schedule. With matching,
  *       stage 2 scales it by {@code Lambda / lr_switch} (its value at the switch), so a schedule keeps working
