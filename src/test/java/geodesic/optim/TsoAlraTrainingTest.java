@@ -7,10 +7,8 @@ import geodesic.data.Dataset;
 import geodesic.data.FashionMnistData;
 import geodesic.data.FashionMnistLocator;
 import geodesic.data.Subsample;
-import geodesic.kernel.Elementwise;
-import geodesic.kernel.KernelProvider;
+import geodesic.kernel.Parallelism;
 import geodesic.nn.Architectures;
-import geodesic.nn.Parameter;
 import geodesic.nn.Sequential;
 import geodesic.train.EpochMetrics;
 import geodesic.train.Trainer;
@@ -34,43 +32,6 @@ class TsoAlraTrainingTest {
         validation = Subsample.stratified(data.test(), 1000, 2);
     }
 
-    /** RMSprop-style {@code diag(F)^{-1/2}}, standing in for the preconditioners built elsewhere. */
-    private static Preconditioner diagonal(List<Parameter> parameters) {
-        Elementwise ops = KernelProvider.get().elementwise();
-        float[][] ema = new float[parameters.size()][];
-        for (int i = 0; i < ema.length; i++) {
-            ema[i] = new float[parameters.get(i).size()];
-        }
-        return new Preconditioner() {
-            @Override
-            public void precondition(long step) {
-                for (int i = 0; i < ema.length; i++) {
-                    float[] g = parameters.get(i).grad().data();
-                    ops.diagonalPreconditionInPlace(g.length, g, 0, ema[i], 0, 0.99, 1e-8);
-                }
-            }
-
-            @Override
-            public String describe() {
-                return "diagonal-test";
-            }
-
-            @Override
-            public void exportState(OptimizerState state, String prefix) {
-                for (int i = 0; i < ema.length; i++) {
-                    state.putFloats(prefix + parameters.get(i).name(), ema[i]);
-                }
-            }
-
-            @Override
-            public void importState(OptimizerState state, String prefix) {
-                for (int i = 0; i < ema.length; i++) {
-                    state.copyFloatsInto(prefix + parameters.get(i).name(), ema[i]);
-                }
-            }
-        };
-    }
-
     /** Trains 3 epochs; the trainer tells the optimizer of each epoch's end before the listener reads isotropy. */
     private static TrainingResult trainWithSwitchAfterEpochTwo(Sequential net, TsoAlra opt, List<Double> isotropy) {
         return Trainer.builder(net, opt).epochs(3).batchSize(100).seed(4)
@@ -86,7 +47,7 @@ class TsoAlraTrainingTest {
     @Test
     void mlpWithDiagonalPreconditioningSwitchesAfterEpochTwoAndKeepsLearning() {
         Sequential net = Architectures.mlp().build(3);
-        TsoAlra opt = TsoAlra.builder(net.parameters(), diagonal(net.parameters())).learningRate(0.001)
+        TsoAlra opt = TsoAlra.builder(net.parameters(), DiagonalPreconditioner.withDefaults(net.parameters())).learningRate(0.001)
                 .switchAfterEpoch(2).stepsPerEpoch(30).build();
         List<Double> isotropy = new ArrayList<>();
         TrainingResult r = trainWithSwitchAfterEpochTwo(net, opt, isotropy);
@@ -101,5 +62,25 @@ class TsoAlraTrainingTest {
         for (double iso : isotropy) {
             assertTrue(iso > 0 && iso < 2, "isotropy per epoch " + isotropy);
         }
+    }
+
+    @Test
+    void mlpWithKroneckerPreconditioningSwitchesAfterEpochTwoOfThree() {
+        Sequential net = Architectures.mlp().build(3);
+        KroneckerPreconditioner kronecker = new KroneckerPreconditioner(net, KroneckerSettings.defaults(),
+                Parallelism.sequential());
+        TsoAlra opt = TsoAlra.builder(net.parameters(), kronecker).switchAfterEpoch(2).stepsPerEpoch(30).build();
+        List<Double> isotropy = new ArrayList<>();
+        TrainingResult r = trainWithSwitchAfterEpochTwo(net, opt, isotropy);
+
+        SwitchEvent e = opt.switchEvent().orElseThrow();
+        assertEquals(2, e.epoch());
+        assertEquals(60, e.step());
+        assertEquals(TsoAlra.DEFAULT_LEARNING_RATE, e.learningRateAfter());
+        assertTrue(r.last().trainLoss() < r.epochs().get(0).trainLoss(), r.toString());
+        assertTrue(r.last().validationAccuracy() > 0.7, "validation accuracy " + r.last().validationAccuracy());
+        // Theorem 2: noise after F^{-1/2} reads isotropic; the raw SGD noise of stage 2 does not.
+        assertTrue(isotropy.get(0) > 0.5 && isotropy.get(1) > 0.5, "Kronecker stage isotropy " + isotropy);
+        assertTrue(isotropy.get(2) < 0.3, "raw gradient noise isotropy in the SGD stage " + isotropy);
     }
 }
