@@ -40,8 +40,11 @@ import java.util.Locale;
  *   <dd>{@link IsotropySwitch#DEFAULT_THRESHOLD} 0.5 means an effective rank of at least {@code k}: the noise fills
  *       the 64-direction sketch as much as 64 equal directions would. It sits four standard errors below the
  *       white-noise value, so noise that is isotropic passes, and far above what raw SGD noise reads: measured on
- *       the MLP on Fashion-MNIST (10k images, batch 128), raw gradients read 0.04-0.13 (effective rank 3-9, about
- *       the number of classes) and RMSprop-style diagonal preconditioning raised that to 0.19-0.50.</dd>
+ *       the MLP on Fashion-MNIST (10k images, batch 128, epochs 1-5), raw gradients read 0.04-0.13 (effective
+ *       rank 3-9, about the number of classes), RMSprop-style diagonal preconditioning 0.19-0.50 (rank 12-30) and
+ *       Kronecker-factored {@code F^{-1/2}} 0.68-1.03 from the first epoch on, as Theorem 2 predicts. With
+ *       {@code k = 1024} the same runs read 0.003-0.005, 0.025-0.036 and 0.76-1.41: the separation does not
+ *       depend on {@code k}, and the Kronecker noise fills even 1024 directions.</dd>
  * </dl>
  *
  * <p><b>Determinism.</b> The sketch depends only on the seed and the coordinate index; sums are taken in a fixed

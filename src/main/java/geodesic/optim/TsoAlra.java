@@ -49,8 +49,10 @@ import java.util.logging.Logger;
  *       Only the rate is taken from SWATS; when to switch is still the rule's decision. A non-positive or
  *       non-finite {@code Lambda} is not used (the log line says so). Caution: {@code gamma} weighs each direction
  *       by the preconditioner's gain, so after {@code F^{-1/2}} (gains of {@code 1 / sqrt(lambda)}, large where
- *       the Fisher is small) {@code Lambda} can exceed any stable SGD rate: with an RMSprop-like diagonal stage at
- *       lr 0.001 on the MLP it came out 0.68 and SGD diverged. Hence off by default.</dd>
+ *       the Fisher is small) {@code Lambda} can exceed any stable SGD rate. On the MLP (Fashion-MNIST, 10k images)
+ *       the Kronecker stage at lr 0.01 gave {@code Lambda = 0.61} after 3 epochs and SGD at that rate diverged
+ *       (accuracy 0.11), where SGD at 0.01 went on improving; the diagonal stage at lr 0.001 gave 0.55-0.68.
+ *       Hence off by default.</dd>
  *   <dt>Learning rate</dt>
  *   <dd>{@link #setLearningRate} sets the base rate {@code lr}, e.g. from a step-decay schedule. With matching,
  *       stage 2 scales it by {@code Lambda / lr_switch} (its value at the switch), so a schedule keeps working
