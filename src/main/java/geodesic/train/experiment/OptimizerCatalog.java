@@ -7,6 +7,8 @@ import geodesic.optim.DiagonalPreconditioner;
 import geodesic.optim.KroneckerPreconditioner;
 import geodesic.optim.KroneckerSettings;
 import geodesic.optim.PreconditionedSgd;
+import geodesic.optim.Preconditioner;
+import geodesic.optim.TsoAlra;
 import geodesic.optim.RmsProp;
 import geodesic.optim.Sgd;
 import java.util.ArrayList;
@@ -14,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 
 /**
  * The optimizers an experiment may name, by the CLI's names, and the factories of those this build has. A name in
@@ -32,12 +35,20 @@ import java.util.Objects;
  *   <li>{@code adagrad}: {@code lr}, {@code lrDecay} (0), {@code initialAccumulatorValue} (0), {@code eps} (1e-10),
  *       {@code weightDecay} (0).</li>
  *   <li>{@code diagonal}: SGD on the RMSprop-like diagonal {@code F^-1/2 g} ({@link PreconditionedSgd}):
- *       {@code lr}, {@code momentum} (0), {@code decay} (0.99), {@code eps} (1e-8).</li>
+ *       {@code lr}, {@code momentum} (0), {@code decay} (0.99), {@code eps} (1e-8); with {@code switchEpoch}, the
+ *       same stage followed by plain SGD ({@link TsoAlra} over the diagonal preconditioner, the ablation of
+ *       TSO-ALRA's Kronecker factors), and then {@code matchLearningRate} (false).</li>
  *   <li>{@code kronecker}: SGD on the Kronecker-factored {@code F^-1/2 g}, TSO-ALRA's first stage without a
  *       switch, decomposing synchronously on the run's kernel team: {@code lr}, {@code momentum} (0),
  *       {@code settings} ("defaults" or "paper"), {@code gamma}, {@code factorInterval}, {@code rootInterval},
  *       {@code damping}, {@code convSampleFraction} (each defaulting to the chosen settings').</li>
+ *   <li>{@code tso-alra}: {@link TsoAlra} over the Kronecker preconditioner: {@code lr}, {@code switchEpoch}
+ *       (required: the last preconditioned epoch, scaled with the protocol), {@code momentum} (0),
+ *       {@code matchLearningRate} (false), and the Kronecker settings above.</li>
  * </ul>
+ *
+ * <p>The two-stage optimizers record their switch (read into the table's switch column) and write the isotropy
+ * of the gradient noise of each epoch ({@link TsoAlra#isotropy()}) as the CSV column {@code isotropy}.
  *
  * <p>Immutable; {@link #with} returns a new catalog.
  */
@@ -98,6 +109,12 @@ public final class OptimizerCatalog {
             double momentum = h.number("momentum", 0, 0, 1);
             double decay = h.decay("decay", 0.99);
             double eps = h.positive("eps", 1e-8, 1);
+            OptionalInt switchEpoch = h.epoch("switchEpoch");
+            if (switchEpoch.isPresent()) {
+                boolean match = h.flag("matchLearningRate", false);
+                return run -> twoStage(run, new DiagonalPreconditioner(run.model().parameters(), decay, eps), lr,
+                        momentum, switchEpoch.getAsInt(), match);
+            }
             return run -> ExperimentOptimizer.of(new PreconditionedSgd(run.model().parameters(),
                     new DiagonalPreconditioner(run.model().parameters(), decay, eps), lr, momentum));
         });
@@ -108,7 +125,38 @@ public final class OptimizerCatalog {
             return run -> ExperimentOptimizer.of(new PreconditionedSgd(run.model().parameters(),
                     new KroneckerPreconditioner(run.model(), settings, run.parallelism()), lr, momentum));
         });
+        f.put("tso-alra", h -> {
+            double lr = h.number("lr", 0, 1e3);
+            double momentum = h.number("momentum", 0, 0, 1);
+            OptionalInt switchEpoch = h.epoch("switchEpoch");
+            if (switchEpoch.isEmpty()) {
+                throw new IllegalArgumentException("missing hyper-parameter \"switchEpoch\" (the last epoch before"
+                        + " the switch to SGD, in the paper's epochs); for no switch use \"kronecker\"");
+            }
+            boolean match = h.flag("matchLearningRate", false);
+            KroneckerSettings settings = kroneckerSettings(h);
+            return run -> twoStage(run, new KroneckerPreconditioner(run.model(), settings, run.parallelism()), lr,
+                    momentum, switchEpoch.getAsInt(), match);
+        });
         return of(KNOWN, f);
+    }
+
+    /**
+     * TSO-ALRA's two stages over {@code preconditioner}, switching after a fixed epoch, with its switch record and
+     * its per-epoch gradient-noise isotropy (the paper's Theorem 2 diagnostic) as the {@code isotropy} column.
+     */
+    private static ExperimentOptimizer twoStage(RunContext run, Preconditioner preconditioner, double lr,
+                                                double momentum, int switchEpoch, boolean matchLearningRate) {
+        TsoAlra t = TsoAlra.builder(run.model().parameters(), preconditioner)
+                .learningRate(lr)
+                .momentum(momentum)
+                .switchAfterEpoch(switchEpoch)
+                .matchLearningRate(matchLearningRate)
+                .stepsPerEpoch(run.stepsPerEpoch())
+                .build();
+        return new ExperimentOptimizer(t,
+                () -> t.switchEvent().map(e -> OptionalInt.of(e.epoch())).orElse(OptionalInt.empty()),
+                Map.of("isotropy", t::isotropy));
     }
 
     private static OptimizerRecipe adam(Hyperparameters h, boolean amsGrad) {

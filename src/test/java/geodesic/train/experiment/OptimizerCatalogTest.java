@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import geodesic.kernel.Parallelism;
 import geodesic.nn.Architectures;
 import geodesic.nn.Sequential;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -128,6 +130,38 @@ class OptimizerCatalogTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OptimizerCatalog.standard()
                 .check(config("{\"name\": \"kronecker\", \"lr\": 0.01, \"rootInterval\": 2.5}")));
         assertTrue(e.getMessage().contains("\"rootInterval\" must be a whole number, got 2.5"), e.getMessage());
+    }
+
+    @Test
+    void twoStageOptimizersRecordTheirSwitchAndReportIsotropy() {
+        ExperimentConfig c = config("{\"name\": \"tso-alra\", \"lr\": 0.01, \"switchEpoch\": 6},"
+                + " {\"name\": \"diagonal\", \"label\": \"diagonal + switch\", \"lr\": 0.001, \"switchEpoch\": 6},"
+                + " {\"name\": \"diagonal\", \"lr\": 0.001}");
+        Sequential model = Architectures.mlp().build(1);
+        ExperimentOptimizer tso = OptimizerCatalog.standard().recipe(c.runs().get(0)).build(context(model));
+        assertTrue(tso.optimizer().describe().startsWith("tso-alra("), tso.optimizer().describe());
+        assertTrue(tso.optimizer().describe().contains("kronecker("), tso.optimizer().describe());
+        assertTrue(tso.optimizer().describe().contains("switch=fixed-epoch(3)"), "switch after round(6 * 0.5): "
+                + tso.optimizer().describe());
+        assertEquals(List.of("isotropy"), List.copyOf(tso.diagnostics().keySet()));
+        assertEquals(OptionalInt.empty(), tso.switchEpoch().get(), "no switch before training");
+        ExperimentOptimizer diagonalSwitch = OptimizerCatalog.standard().recipe(c.runs().get(1))
+                .build(context(model));
+        assertTrue(diagonalSwitch.optimizer().describe().contains("diagonal("), diagonalSwitch.optimizer().describe());
+        assertEquals(List.of("isotropy"), List.copyOf(diagonalSwitch.diagnostics().keySet()));
+        ExperimentOptimizer diagonal = OptimizerCatalog.standard().recipe(c.runs().get(2)).build(context(model));
+        assertEquals(List.of(), List.copyOf(diagonal.diagnostics().keySet()));
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> OptimizerCatalog.standard().check(config("{\"name\": \"tso-alra\", \"lr\": 0.01}")));
+        assertTrue(e.getMessage().contains("missing hyper-parameter \"switchEpoch\""), e.getMessage());
+    }
+
+    @Test
+    void shippedConfigurationsPassTheCatalogsChecks() throws IOException {
+        for (String name : List.of("paper-fashion-mnist", "short-fashion-mnist")) {
+            OptimizerCatalog.standard().check(ExperimentConfig.read(Path.of("experiments", name + ".json")));
+        }
     }
 
     @Test
