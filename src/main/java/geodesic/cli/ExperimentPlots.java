@@ -9,21 +9,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.DeviationRenderer;
+import org.jfree.chart.title.TextTitle;
 import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
 
 /**
  * Draws an experiment's aggregated curves with JFreeChart (headless): for each model, one PNG per metric (test
  * loss, test accuracy, training loss) with one line per optimizer group, the per-epoch mean over seeds, and a
- * shaded band of ± one sample standard deviation. A group keeps its colour in every chart. Files are written
+ * shaded band of ± one sample standard deviation. A group keeps its colour in every chart. When a group diverges
+ * far above the others, the value axis is cut (see {@link #clip}) and a subtitle names the groups above the cut
+ * and their peak, so the others stay readable. Files are written
  * through a temporary file and an atomic rename, as {@code <model>-test-loss.png}, {@code
  * <model>-test-accuracy.png} and {@code <model>-train-loss.png}.
  */
@@ -80,6 +87,9 @@ final class ExperimentPlots {
         YIntervalSeriesCollection data = new YIntervalSeriesCollection();
         DeviationRenderer renderer = new DeviationRenderer(true, false);
         renderer.setAlpha(0.18f);
+        List<Double> lows = new ArrayList<>();
+        List<Double> highs = new ArrayList<>();
+        Map<String, Double> peaks = new LinkedHashMap<>();
         for (GroupResult g : groups) {
             YIntervalSeries s = new YIntervalSeries(g.group());
             double[] x = g.epochs();
@@ -91,6 +101,11 @@ final class ExperimentPlots {
                 }
                 double band = Double.isNaN(std[i]) ? 0 : std[i];
                 s.add(x[i], mean[i], mean[i] - band, mean[i] + band);
+                if (Double.isFinite(mean[i] + band)) {
+                    lows.add(mean[i] - band);
+                    highs.add(mean[i] + band);
+                    peaks.merge(g.group(), mean[i] + band, Math::max);
+                }
             }
             int series = data.getSeriesCount();
             data.addSeries(s);
@@ -110,7 +125,32 @@ final class ExperimentPlots {
         plot.setRangeGridlinePaint(new Color(0xdddddd));
         JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
         chart.setBackgroundPaint(Color.WHITE);
+        if (!highs.isEmpty()) {
+            double lo = lows.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+            double hi = highs.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+            double cap = clip(lo, highs);
+            if (cap < hi) {
+                valueAxis.setRange(lo - 0.02 * (cap - lo), cap + 0.05 * (cap - lo));
+                String above = peaks.entrySet().stream().filter(e -> e.getValue() > cap).map(Map.Entry::getKey)
+                        .collect(Collectors.joining(", "));
+                chart.addSubtitle(new TextTitle(String.format(Locale.ROOT,
+                        "axis cut at %.3g; above it (up to %.3g): %s", cap, hi, above)));
+            }
+        }
         return chart;
+    }
+
+    /**
+     * Where to cut the value axis so that one diverging group does not flatten the others: three quartile
+     * distances above the upper quartile of all band tops (a Tukey fence, measured from the lowest point),
+     * or the highest top when nothing lies beyond that.
+     */
+    static double clip(double lo, List<Double> highs) {
+        double[] sorted = highs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double q3 = sorted[(int) Math.floor(0.75 * (sorted.length - 1))];
+        double fence = q3 + 3 * (q3 - lo);
+        double max = sorted[sorted.length - 1];
+        return fence > lo && fence < max ? fence : max;
     }
 
     private static void save(Path png, JFreeChart chart) throws IOException {
