@@ -68,7 +68,7 @@ class ExperimentCommandTest {
         String o = out();
         assertTrue(o.contains("experiment name=cli-grid (smoke) runs=3 "), o);
         assertTrue(o.contains("protocol 2 epochs (40 x 0.05)"), o);
-        assertTrue(o.contains("train=461 validation=51 test=256"), o);
+        assertTrue(o.contains("train=230 validation=26 test=256"), o);
         assertTrue(o.contains("run 1/3 start id=mlp_sgd_seed4 model=mlp seed=4 epochs=2 optimizer=sgd("), o);
         assertTrue(o.contains("run 3/3 epoch=2/2 "), o);
         assertTrue(o.contains("result model=mlp group=mlp_momentum-lr-0.02 runs=1/1 best_test_loss="), o);

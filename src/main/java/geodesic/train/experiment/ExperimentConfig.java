@@ -63,7 +63,7 @@ public record ExperimentConfig(String source, String name, String description, P
                                List<OptimizerEntry> optimizers) {
 
     /** Training and test images of {@code --smoke}: a few hundred from the embedded subset. */
-    public static final int SMOKE_TRAIN = 512;
+    public static final int SMOKE_TRAIN = 256;
     public static final int SMOKE_TEST = 256;
     /** Epochs of {@code --smoke}. */
     public static final int SMOKE_EPOCHS = 2;

@@ -113,7 +113,8 @@ public final class ExperimentRunner {
                 .build(new RunContext(model, run.seed(), parallelism, stepsPerEpoch));
         Optimizer optimizer = built.optimizer();
         int epochs = protocol.scaledEpochs();
-        listeners.forEach(l -> l.onRunStart(index, run, optimizer.describe(), epochs));
+        String description = optimizer.describe();
+        listeners.forEach(l -> l.onRunStart(index, run, description, epochs));
         int[] completed = {0};
         Trainer.Builder trainer = Trainer.builder(model, optimizer)
                 .epochs(epochs)
@@ -139,7 +140,7 @@ public final class ExperimentRunner {
         }
         OptionalInt switchEpoch = built.switchEpoch().get();
         RunRecord record = new RunRecord(run.fingerprint(), diverged, completed[0], (System.nanoTime() - start) * 1e-9,
-                switchEpoch, optimizer.describe(), failure);
+                switchEpoch, description, failure);
         record.write(layout.marker(run));
         return record;
     }
