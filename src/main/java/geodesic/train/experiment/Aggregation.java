@@ -37,7 +37,7 @@ public final class Aggregation {
                 if (record.isEmpty()) {
                     continue;
                 }
-                CsvTable table = record.get().epochs() == 0 ? new CsvTable(RunCsvWriter.COLUMNS, List.of())
+                CsvTable table = record.get().epochs() == 0 ? new CsvTable(ExperimentLayout.RUN_COLUMNS, List.of())
                         : CsvTable.read(layout.runCsv(run));
                 summaries.add(RunSummary.of(run, record.get(), table));
                 if (!record.get().diverged()) {
@@ -58,7 +58,7 @@ public final class Aggregation {
      * @throws IllegalArgumentException if the tables' columns differ
      */
     static CsvTable aggregate(List<CsvTable> tables) {
-        List<String> source = tables.isEmpty() ? RunCsvWriter.COLUMNS : tables.get(0).columns();
+        List<String> source = tables.isEmpty() ? ExperimentLayout.RUN_COLUMNS : tables.get(0).columns();
         for (CsvTable t : tables) {
             if (!t.columns().equals(source)) {
                 throw new IllegalArgumentException("runs of one group have different columns: " + source + " and "

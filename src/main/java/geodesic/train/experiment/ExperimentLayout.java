@@ -3,12 +3,13 @@ package geodesic.train.experiment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * Where an experiment's files go under its output directory:
  * <pre>
- * runs/&lt;run id&gt;.csv        per-epoch metrics of one run (RunCsvWriter columns)
+ * runs/&lt;run id&gt;.csv        per-epoch metrics of one run: {@link #RUN_COLUMNS}, then the optimizer's diagnostics
  * runs/&lt;run id&gt;.done       its completion marker (RunRecord)
  * aggregate/&lt;group&gt;.csv    mean and standard deviation per epoch over a group's seeds
  * summary.csv, summary.md  one row per group: best and final test loss and accuracy, switch epoch, wall time
@@ -18,6 +19,9 @@ import java.util.Optional;
  * @param root the output directory
  */
 public record ExperimentLayout(Path root) {
+    /** The standard columns of a run CSV, those of {@link geodesic.train.CsvMetricsWriter}. */
+    public static final List<String> RUN_COLUMNS = List.of("epoch", "train_loss", "val_loss", "val_acc", "test_loss",
+            "test_acc", "lr", "epoch_seconds", "total_seconds", "images_per_s");
 
     public Path runCsv(RunSpec run) {
         return root.resolve("runs").resolve(run.id() + ".csv");

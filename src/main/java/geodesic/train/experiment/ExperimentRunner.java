@@ -3,6 +3,7 @@ package geodesic.train.experiment;
 import geodesic.kernel.Parallelism;
 import geodesic.nn.Sequential;
 import geodesic.optim.Optimizer;
+import geodesic.train.CsvMetricsWriter;
 import geodesic.train.EpochMetrics;
 import geodesic.train.Trainer;
 import geodesic.train.TrainingListener;
@@ -11,11 +12,13 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.function.DoubleSupplier;
 
 /**
  * Runs an experiment grid one run after another, writing each run's CSV and completion marker (see
@@ -122,7 +125,7 @@ public final class ExperimentRunner {
                 .seed(run.seed())
                 .schedule(protocol.schedule(optimizer.learningRate()))
                 .prefetch(prefetch)
-                .listener(new RunCsvWriter(layout.runCsv(run), built.diagnostics()))
+                .listener(new CsvMetricsWriter(layout.runCsv(run), columns(built.diagnostics())))
                 .listener(new TrainingListener() {
                     @Override
                     public void onEpoch(EpochMetrics m) {
@@ -143,5 +146,12 @@ public final class ExperimentRunner {
                 switchEpoch, description, failure);
         record.write(layout.marker(run));
         return record;
+    }
+
+    /** The diagnostics as CSV columns in name order, written like the standard ones ({@link CsvTable#number}). */
+    private static List<CsvMetricsWriter.Column> columns(Map<String, DoubleSupplier> diagnostics) {
+        return diagnostics.entrySet().stream()
+                .map(e -> new CsvMetricsWriter.Column(e.getKey(), () -> CsvTable.number(e.getValue().getAsDouble())))
+                .toList();
     }
 }

@@ -41,7 +41,7 @@ class AggregationTest {
                 0.1, 1.5, 2.0 * (e + 1), 100});
         }
         Files.createDirectories(layout.runCsv(run).getParent());
-        Files.writeString(layout.runCsv(run), new CsvTable(RunCsvWriter.COLUMNS, rows).format());
+        Files.writeString(layout.runCsv(run), new CsvTable(ExperimentLayout.RUN_COLUMNS, rows).format());
         new RunRecord(run.fingerprint(), diverged, testLoss.length, 60 * (1 + run.seed()), switchEpoch, "opt",
                 diverged ? "loss became NaN" : "").write(layout.marker(run));
     }

@@ -175,7 +175,7 @@ class ExperimentRunnerTest {
 
         RunSpec sgd = config.runs().get(0);
         CsvTable sgdCsv = CsvTable.read(layout.runCsv(sgd));
-        assertEquals(RunCsvWriter.COLUMNS, sgdCsv.columns());
+        assertEquals(ExperimentLayout.RUN_COLUMNS, sgdCsv.columns());
         assertArrayEquals(new double[] {1, 2}, sgdCsv.column("epoch"));
         for (double loss : sgdCsv.column("test_loss")) {
             assertTrue(loss > 0 && loss < 5, "test loss " + loss);
