@@ -1,0 +1,64 @@
+package geodesic.train;
+
+import geodesic.data.Dataset;
+import geodesic.nn.Model;
+import geodesic.nn.Sequential;
+import geodesic.optim.Optimizer;
+import geodesic.optim.Sgd;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+
+/** Small datasets, models and optimizers shared by the checkpoint, policy and concurrency tests. */
+final class Fixtures {
+    private Fixtures() {
+    }
+
+    /** A named optimizer constructor, so parameterized tests print which optimizer they ran. */
+    record OptimizerFactory(String name, Function<Model, Optimizer> make) {
+        Optimizer on(Model m) {
+            return make.apply(m);
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** Every optimizer on main, in the configurations whose state differs. */
+    static List<OptimizerFactory> optimizers() {
+        return List.of(
+                new OptimizerFactory("sgd", m -> Sgd.plain(m.parameters(), 0.05)),
+                new OptimizerFactory("momentum", m -> Sgd.withMomentum(m.parameters(), 0.05, 0.9)),
+                new OptimizerFactory("nesterov+wd",
+                        m -> new Sgd(m.parameters(), 0.05, 0.9, 0, true, 1e-3)));
+    }
+
+    /** Three classes of noisy 1x6x6 images, learnable by {@link #cnn}. */
+    static Dataset blobs(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] pixels = new float[n * 36];
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            int c = r.nextInt(3);
+            labels[i] = c;
+            for (int j = 0; j < 36; j++) {
+                double centre = (j % 3 == c) ? 1.0 : -0.5;
+                pixels[i * 36 + j] = (float) (centre + 0.5 * r.nextGaussian());
+            }
+        }
+        return Dataset.of("blobs", "synthetic", 3, 1, 6, 6, pixels, labels);
+    }
+
+    /** A small CNN with batch norm (so buffers are checkpointed too). */
+    static Sequential cnn(long seed) {
+        return Sequential.builder(1, 6, 6).conv2d(4, 3, 1, 1).batchNorm().relu().maxPool2d(2)
+                .flatten().dense(12).relu().dense(3).build(seed);
+    }
+
+    /** A small MLP. */
+    static Sequential mlp(long seed) {
+        return Sequential.builder(1, 6, 6).flatten().dense(16).relu().dense(3).build(seed);
+    }
+}
