@@ -5,11 +5,11 @@ import geodesic.nn.CrossEntropyLoss;
 import geodesic.nn.Mode;
 import geodesic.nn.Sequential;
 import geodesic.optim.Optimizer;
-import geodesic.optim.Sgd;
 import geodesic.tensor.Tensor;
 import java.io.PrintStream;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -29,15 +29,15 @@ final class BenchCommand {
         if (args.isEmpty() || !args.get(0).equals("train")) {
             throw new UsageException("bench: expected 'bench train [options]'");
         }
-        Options o = Options.parse("bench train", args.subList(1, args.size()),
-                Set.of("model", "optimizer", "threads", "batch", "steps", "warmup", "lr", "seed"), Set.of());
+        Set<String> valued = new HashSet<>(OptimizerOptions.OPTIONS);
+        valued.addAll(Set.of("model", "threads", "batch", "steps", "warmup", "seed"));
+        Options o = Options.parse("bench train", args.subList(1, args.size()), valued, Set.of());
         String model = o.choice("model", "cnn", List.of("cnn", "mlp"));
-        String optimizerName = o.choice("optimizer", "sgd", TrainCommand.OPTIMIZERS);
+        String optimizerName = o.has("optimizer") ? OptimizerOptions.name(o) : "sgd";
         int threads = o.integer("threads", Runtime.getRuntime().availableProcessors(), 1, 1024);
         int batch = o.integer("batch", 128, 1, 65_536);
         int steps = o.integer("steps", model.equals("cnn") ? 200 : 1000, 1, 10_000_000);
         int warmup = o.integer("warmup", Math.max(20, steps / 5), 0, 10_000_000);
-        double lr = o.number("lr", 0.01, 0, 10);
         long seed = o.integer("seed", 0, 0, Integer.MAX_VALUE);
 
         SplittableRandom r = new SplittableRandom(seed);
@@ -53,8 +53,7 @@ final class BenchCommand {
         try (Parallelism team = Parallelism.of(threads)) {
             Sequential net = (model.equals("cnn") ? geodesic.nn.Architectures.referenceCnn()
                     : geodesic.nn.Architectures.mlp()).parallelism(team).build(seed);
-            Optimizer optimizer = optimizerName.equals("sgd") ? Sgd.plain(net.parameters(), lr)
-                    : Sgd.withMomentum(net.parameters(), lr, 0.9);
+            Optimizer optimizer = OptimizerOptions.create(o, optimizerName, net);
             CrossEntropyLoss loss = new CrossEntropyLoss();
             for (int i = 0; i < warmup; i++) {
                 step(net, optimizer, loss, x, labels);

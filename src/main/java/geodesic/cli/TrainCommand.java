@@ -1,6 +1,7 @@
 package geodesic.cli;
 
 import geodesic.data.ChannelNormalization;
+import geodesic.data.DataOrigin;
 import geodesic.data.Dataset;
 import geodesic.data.FashionMnistData;
 import geodesic.data.FashionMnistLocator;
@@ -11,8 +12,8 @@ import geodesic.nn.Architectures;
 import geodesic.nn.Sequential;
 import geodesic.optim.LearningRateSchedule;
 import geodesic.optim.Optimizer;
-import geodesic.optim.Sgd;
 import geodesic.train.CsvMetricsWriter;
+import geodesic.train.EarlyStopping;
 import geodesic.train.EpochMetrics;
 import geodesic.train.ProgressBar;
 import geodesic.train.Trainer;
@@ -25,6 +26,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -38,43 +40,42 @@ import java.util.concurrent.Executors;
  */
 final class TrainCommand {
     static final List<String> MODELS = List.of("cnn", "mlp", "alexnet", "vgg");
-    static final List<String> OPTIMIZERS = List.of("sgd", "momentum");
 
     private TrainCommand() {
     }
 
     static int run(List<String> args, PrintStream out, PrintStream err) throws IOException {
-        Options o = Options.parse("train", args,
-                Set.of("model", "dataset", "data", "optimizer", "epochs", "batch", "lr", "momentum",
-                        "weight-decay", "seed", "threads", "csv", "plot", "out", "validation", "subset",
-                        "lr-decay-epochs"),
-                Set.of("quiet"));
+        Set<String> valued = new HashSet<>(OptimizerOptions.OPTIONS);
+        valued.addAll(Set.of("model", "dataset", "data", "epochs", "batch", "seed", "threads", "csv", "plot", "out",
+                "validation", "subset", "lr-decay-epochs", "early-stop"));
+        Options o = Options.parse("train", args, valued, Set.of("quiet"));
         String model = o.choice("model", "cnn", MODELS);
         o.choice("dataset", "fashion-mnist", List.of("fashion-mnist"));
-        String optimizerName = o.choice("optimizer", "momentum", OPTIMIZERS);
-        int epochs = o.integer("epochs", 3, 1, 100_000);
+        String optimizerName = OptimizerOptions.name(o);
+        String dataOption = o.string("data", null);
         int batch = o.integer("batch", 128, 1, 65_536);
-        double lr = o.number("lr", optimizerName.equals("sgd") ? 0.1 : 0.05, 0, 1e6);
-        double momentum = o.number("momentum", 0.9, 0, 1);
-        double weightDecay = o.number("weight-decay", 0, 0, 1);
+        double lr = OptimizerOptions.learningRate(o, optimizerName);
         long seed = o.integer("seed", 0, 0, Integer.MAX_VALUE);
         int threads = o.integer("threads", Runtime.getRuntime().availableProcessors(), 1, 1024);
         double validation = o.number("validation", 0, 0, 0.9);
         int subset = o.integer("subset", 0, 0, Integer.MAX_VALUE);
         List<Integer> decay = parseEpochs(o.string("lr-decay-epochs", ""));
         boolean quiet = o.flag("quiet");
+        int earlyStop = o.integer("early-stop", 0, 0, 100_000);
+        if (earlyStop > 0 && validation == 0) {
+            throw new UsageException("train: --early-stop needs a validation set (--validation FRACTION)");
+        }
 
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path outDir = Path.of(o.string("out", "runs/train-" + model + "-" + optimizerName + "-" + stamp));
         Path csv = Path.of(o.string("csv", outDir.resolve("metrics.csv").toString()));
         Path png = Path.of(o.string("plot", outDir.resolve("metrics.png").toString()));
 
-        FashionMnistLocator locator = FashionMnistLocator.defaults();
-        if (o.has("data")) {
-            locator = locator.withExplicitDirectory(Path.of(o.string("data", "")));
-        }
-        FashionMnistData data = locator.locate();
+        FashionMnistData data = loadFashionMnist(dataOption);
         out.println("data: " + data.describe());
+        // The embedded subset is a tenth of the real training set: ten passes over it are about three real epochs.
+        boolean small = data.origin() == DataOrigin.EMBEDDED_SUBSET;
+        int epochs = o.integer("epochs", small ? 10 : 3, 1, 100_000);
         Dataset train = data.train();
         if (subset > 0 && subset < train.size()) {
             train = Subsample.stratified(train, subset, seed);
@@ -103,14 +104,14 @@ final class TrainCommand {
         try (Parallelism team = Parallelism.of(threads)) {
             Sequential net = builder(model, train).parallelism(team).build(seed);
             out.printf(Locale.ROOT, "model: %s parameters=%d threads=%d%n", model, net.parameterCount(), threads);
-            Optimizer optimizer = switch (optimizerName) {
-                case "sgd" -> new Sgd(net.parameters(), lr, 0, 0, false, weightDecay);
-                case "momentum" -> new Sgd(net.parameters(), lr, momentum, 0, false, weightDecay);
-                default -> throw new UsageException("train: unknown optimizer " + optimizerName);
-            };
+            Optimizer optimizer = OptimizerOptions.create(o, optimizerName, net);
             out.println("optimizer: " + optimizer.describe());
             List<EpochMetrics> history = new ArrayList<>();
-            Trainer trainer = Trainer.builder(net, optimizer)
+            Trainer.Builder builder = Trainer.builder(net, optimizer);
+            if (earlyStop > 0) {
+                builder.listener(new EarlyStopping(earlyStop));
+            }
+            Trainer trainer = builder
                     .epochs(epochs).batchSize(batch).seed(seed)
                     .schedule(decay.isEmpty() ? null : LearningRateSchedule.stepDecay(lr, decay, 0.1))
                     .prefetch(prefetch)
@@ -130,12 +131,27 @@ final class TrainCommand {
                     last.testAccuracy(), last.testLoss(),
                     history.stream().mapToDouble(EpochMetrics::seconds).sum(), last.totalSeconds());
             out.println("csv=" + csv);
-            MetricsPlot.write(png, model + " / " + optimizerName + " on " + data.train().name(), history);
+            MetricsPlot.write(png, model + " / " + optimizerName + " on Fashion-MNIST (" + train.size()
+                    + " training images)", history);
             out.println("plot=" + png);
         } finally {
             prefetch.shutdownNow();
         }
         return 0;
+    }
+
+    /**
+     * Fashion-MNIST from {@code --data}: a directory, the word {@code embedded} for the subset shipped in the jar,
+     * or absent for the usual search (GEODESIC_DATA, Debian's package, cache, download, embedded subset).
+     */
+    static FashionMnistData loadFashionMnist(String data) throws IOException {
+        if (data == null) {
+            return FashionMnistLocator.defaults().locate();
+        }
+        if (data.equals("embedded")) {
+            return FashionMnistLocator.embeddedSubset();
+        }
+        return FashionMnistLocator.defaults().withExplicitDirectory(Path.of(data)).locate();
     }
 
     static Sequential.Builder builder(String model, Dataset train) {

@@ -277,6 +277,21 @@ public final class FashionMnistLocator {
         return new FashionMnistData(train, test, origin, location, skipped);
     }
 
+    /**
+     * The embedded subset alone, whatever else is installed (for quick runs and tests of the fallback).
+     *
+     * @throws DatasetUnavailableException if its resources are not on the classpath
+     * @throws IOException                 if they are unreadable
+     */
+    public static FashionMnistData embeddedSubset() throws IOException {
+        FashionMnistData d = readEmbedded(new ArrayList<>());
+        if (d == null) {
+            throw new DatasetUnavailableException("the embedded Fashion-MNIST subset is missing from the classpath ("
+                    + EMBEDDED_RESOURCES + ")");
+        }
+        return d;
+    }
+
     /** The embedded subset, or {@code null} if its resources are not on the classpath. */
     private static FashionMnistData readEmbedded(List<String> skipped) throws IOException {
         String location = "classpath:" + EMBEDDED_RESOURCES;

@@ -12,9 +12,15 @@ import java.util.Locale;
  * Stochastic gradient descent (paper Eq. 1), optionally with momentum, Nesterov momentum and L2 weight decay, with
  * {@code torch.optim.SGD}'s formulas: {@code g' = g + wd p; buf = momentum buf + (1 - dampening) g'} (the first
  * step sets {@code buf = g'}); the step direction is {@code buf}, or {@code g' + momentum buf} with Nesterov.
+ * Momentum is Polyak's heavy ball ("Some methods of speeding up the convergence of iteration methods", USSR Comput.
+ * Math. and Math. Phys. 4(5), 1964); the Nesterov form is the one of Sutskever, Martens, Dahl and Hinton ("On the
+ * importance of initialization and momentum in deep learning", ICML 2013), as torch implements it.
  *
  * <p><b>Memory.</b> One extra copy of the parameters (the momentum buffers) when {@code momentum > 0}, none
  * otherwise.
+ *
+ * <p><b>State.</b> {@link #exportState()} has kind {@code "sgd"}, the long {@code "steps"}, the double
+ * {@code "lr"} and, with momentum, per parameter {@code "momentum_buffer/<name>"} (torch's state key).
  */
 public final class Sgd implements Optimizer {
     private final List<Parameter> parameters;
@@ -22,19 +28,19 @@ public final class Sgd implements Optimizer {
     private final double dampening;
     private final boolean nesterov;
     private final double weightDecay;
-    private final float[][] buffers;
+    private final ParameterBuffers buffers;
     private final Elementwise ops;
     private double lr;
     private long steps;
 
     /**
-     * @param parameters  the parameters to update
+     * @param parameters  the parameters to update, with distinct names
      * @param lr          learning rate, finite and {@code >= 0}
      * @param momentum    momentum factor in {@code [0, 1]}; 0 is plain SGD
      * @param dampening   dampening in {@code [0, 1]}
      * @param nesterov    Nesterov momentum (needs {@code momentum > 0} and {@code dampening == 0})
      * @param weightDecay L2 penalty, finite and {@code >= 0}
-     * @throws IllegalArgumentException naming the value out of range
+     * @throws IllegalArgumentException naming the value out of range, or a parameter name that appears twice
      */
     public Sgd(List<Parameter> parameters, double lr, double momentum, double dampening, boolean nesterov,
                double weightDecay) {
@@ -52,27 +58,31 @@ public final class Sgd implements Optimizer {
         if (!(weightDecay >= 0 && Double.isFinite(weightDecay))) {
             throw new IllegalArgumentException("weightDecay must be finite and >= 0, got " + weightDecay);
         }
-        this.parameters = List.copyOf(parameters);
+        this.parameters = ParameterBuffers.requireDistinctNames(parameters);
         this.lr = lr;
         this.momentum = momentum;
         this.dampening = dampening;
         this.nesterov = nesterov;
         this.weightDecay = weightDecay;
-        this.buffers = new float[this.parameters.size()][];
-        if (momentum > 0) {
-            for (int i = 0; i < buffers.length; i++) {
-                buffers[i] = new float[this.parameters.get(i).size()];
-            }
-        }
+        this.buffers = momentum > 0 ? new ParameterBuffers("momentum_buffer", this.parameters, 0f) : null;
         this.ops = KernelProvider.get().elementwise();
     }
 
-    /** Plain SGD: no momentum, no weight decay. */
+    /**
+     * Plain SGD: no momentum, no weight decay.
+     *
+     * @throws IllegalArgumentException if {@code lr} is negative or not finite, or a parameter name appears twice
+     */
     public static Sgd plain(List<Parameter> parameters, double lr) {
         return new Sgd(parameters, lr, 0, 0, false, 0);
     }
 
-    /** SGD with classical momentum and no weight decay. */
+    /**
+     * SGD with classical momentum and no weight decay.
+     *
+     * @throws IllegalArgumentException if {@code lr} or {@code momentum} is out of range, or a parameter name
+     *                                  appears twice
+     */
     public static Sgd withMomentum(List<Parameter> parameters, double lr, double momentum) {
         return new Sgd(parameters, lr, momentum, 0, false, 0);
     }
@@ -87,9 +97,9 @@ public final class Sgd implements Optimizer {
             }
         } else {
             MomentumStep s = new MomentumStep(lr, momentum, dampening, nesterov, weightDecay, steps == 0);
-            for (int i = 0; i < buffers.length; i++) {
+            for (int i = 0; i < parameters.size(); i++) {
                 Parameter p = parameters.get(i);
-                ops.momentumUpdate(p.size(), p.value().data(), 0, p.grad().data(), 0, buffers[i], 0, s);
+                ops.momentumUpdate(p.size(), p.value().data(), 0, p.grad().data(), 0, buffers.of(i), 0, s);
             }
         }
         steps++;
@@ -120,33 +130,31 @@ public final class Sgd implements Optimizer {
     @Override
     public OptimizerState exportState() {
         OptimizerState s = new OptimizerState("sgd").putLong("steps", steps).putDoubles("lr", new double[] {lr});
-        for (int i = 0; i < buffers.length; i++) {
-            if (buffers[i] != null) {
-                s.putFloats("momentum/" + parameters.get(i).name(), buffers[i]);
-            }
+        if (buffers != null) {
+            buffers.exportTo(s);
         }
         return s;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException also for a float entry this optimizer has no place for (momentum buffers
+     *                                  offered to plain SGD), or a negative step count or invalid learning rate in
+     *                                  the state
+     */
     @Override
     public void importState(OptimizerState state) {
         state.requireKind("sgd");
         long restoredSteps = state.longValue("steps");
+        if (restoredSteps < 0) {
+            throw new IllegalArgumentException("optimizer state (sgd) entry steps is negative: " + restoredSteps);
+        }
         double restoredLr = state.doubles("lr")[0];
-        float[][] restored = new float[buffers.length][];
-        for (int i = 0; i < buffers.length; i++) {
-            if (buffers[i] != null) {
-                restored[i] = new float[buffers[i].length];
-                state.copyFloatsInto("momentum/" + parameters.get(i).name(), restored[i]);
-            }
-        }
-        for (int i = 0; i < buffers.length; i++) {
-            if (restored[i] != null) {
-                System.arraycopy(restored[i], 0, buffers[i], 0, restored[i].length);
-            }
-        }
+        checkRate(restoredLr);
+        ParameterBuffers.restoreAll(state, describe(), buffers == null ? List.of() : List.of(buffers));
         steps = restoredSteps;
-        setLearningRate(restoredLr);
+        lr = restoredLr;
     }
 
     static void checkRate(double lr) {

@@ -11,6 +11,7 @@ import geodesic.nn.CrossEntropyLoss;
 import geodesic.nn.Mode;
 import geodesic.nn.Model;
 import geodesic.nn.Parameter;
+import geodesic.optim.EpochAware;
 import geodesic.optim.LearningRateSchedule;
 import geodesic.optim.Optimizer;
 import geodesic.tensor.Tensor;
@@ -29,7 +30,8 @@ import java.util.concurrent.Executor;
  *   <dt>One epoch</dt>
  *   <dd>the learning rate is set from the schedule (if any), every training batch takes one step, then the
  *       model is evaluated in eval mode on the validation and test sets (when given) and listeners get an
- *       {@link EpochMetrics}.</dd>
+ *       {@link EpochMetrics}. An optimizer that is {@link EpochAware} (TSO-ALRA's switch rules) hears of the
+ *       epoch's end, with the validation loss, before the listeners do.</dd>
  *   <dt>Determinism</dt>
  *   <dd>The batch order depends only on the seed and the epoch, so the same seed, model initialisation and thread
  *       count give identical losses.</dd>
@@ -160,6 +162,9 @@ public final class Trainer {
                 double seconds = (System.nanoTime() - epochStart) * 1e-9;
                 Evaluation v = validation == null ? null : Evaluation.of(model, validation, evaluationBatchSize);
                 Evaluation t = test == null ? null : Evaluation.of(model, test, evaluationBatchSize);
+                if (optimizer instanceof EpochAware aware) {
+                    aware.onEpochEnd(epoch, v == null ? Double.NaN : v.loss());
+                }
                 EpochMetrics m = new EpochMetrics(epoch, lossSum / images,
                         v == null ? Double.NaN : v.loss(), v == null ? Double.NaN : v.accuracy(),
                         t == null ? Double.NaN : t.loss(), t == null ? Double.NaN : t.accuracy(),

@@ -1,14 +1,19 @@
 package geodesic.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -47,5 +52,39 @@ class MainTest {
         double err = Double.parseDouble(m.group(1));
         assertTrue(err < 64 * 6e-8, "GEMM self-check error " + err + " above float32 rounding for k=64");
         assertTrue(o.contains("vector_gflops="), o);
+    }
+
+    @Test
+    void trainOnTheEmbeddedSubsetPrintsEpochLinesAndWritesCsvAndPlot(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("m.csv");
+        Path png = dir.resolve("m.png");
+        assertEquals(0, run("train", "--data", "embedded", "--model", "mlp", "--epochs", "2", "--subset", "1000",
+                "--threads", "1", "--csv", csv.toString(), "--plot", png.toString(), "--quiet"),
+                err.toString(StandardCharsets.UTF_8));
+        String o = out.toString(StandardCharsets.UTF_8);
+        assertTrue(o.contains("data: ") && o.contains("embedded"), o);
+        assertTrue(o.contains("epoch=1 ") && o.contains("epoch=2 "), o);
+        Matcher m = Pattern.compile("(?m)^test_acc=([0-9.]+)").matcher(o);
+        assertTrue(m.find(), o);
+        assertTrue(Double.parseDouble(m.group(1)) > 0.5, "MLP on 1000 images should beat chance by far: " + o);
+        assertEquals(3, Files.readAllLines(csv).size());
+        byte[] head = Arrays.copyOf(Files.readAllBytes(png), 4);
+        assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, head);
+    }
+
+    @Test
+    void badOptionValueIsOneLineAndExitTwo() {
+        assertEquals(2, run("train", "--epochs", "zero"));
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertTrue(e.contains("--epochs") && e.contains("zero"), e);
+        assertEquals(1, e.strip().lines().count(), e);
+    }
+
+    @Test
+    void missingDataDirectoryIsOneLineAndExitOne(@TempDir Path dir) {
+        assertEquals(1, run("train", "--data", dir.resolve("nope").toString()));
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertTrue(e.contains("nope"), e);
+        assertEquals(1, e.strip().lines().count(), e);
     }
 }

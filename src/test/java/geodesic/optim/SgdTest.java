@@ -104,7 +104,30 @@ class SgdTest {
         Sgd sgd = Sgd.withMomentum(List.of(param(1f, 2f)), 0.1, 0.9);
         OptimizerState other = Sgd.withMomentum(List.of(param(1f, 2f, 3f)), 0.1, 0.9).exportState();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> sgd.importState(other));
-        assertTrue(e.getMessage().contains("momentum/w") && e.getMessage().contains("3"), e.getMessage());
+        assertTrue(e.getMessage().contains("momentum_buffer/w") && e.getMessage().contains("3"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> sgd.importState(new OptimizerState("adam")));
+    }
+
+    @Test
+    void importRefusesMomentumBuffersOfferedToPlainSgdAndChangesNothing() {
+        Sgd plain = Sgd.plain(List.of(param(1f, 2f)), 0.1);
+        OptimizerState withMomentum = Sgd.withMomentum(List.of(param(1f, 2f)), 0.3, 0.9).exportState();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> plain.importState(withMomentum));
+        assertTrue(e.getMessage().contains("momentum_buffer/w"), e.getMessage());
+
+        Sgd sgd = Sgd.withMomentum(List.of(param(1f, 2f)), 0.1, 0.9);
+        OptimizerState before = sgd.exportState();
+        OptimizerState badLr = Sgd.withMomentum(List.of(param(1f, 2f)), 0.1, 0.9).exportState()
+                .putFloats("momentum_buffer/w", new float[] {5f, 6f}).putDoubles("lr", new double[] {Double.NaN});
+        assertThrows(IllegalArgumentException.class, () -> sgd.importState(badLr));
+        assertEquals(before, sgd.exportState());
+    }
+
+    @Test
+    void parametersSharingANameAreRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Sgd.plain(List.of(param(1f), param(2f)), 0.1));
+        assertTrue(e.getMessage().contains("w"), e.getMessage());
     }
 }

@@ -3,7 +3,10 @@ package geodesic.train;
 import geodesic.data.Dataset;
 import geodesic.nn.Model;
 import geodesic.nn.Sequential;
+import geodesic.optim.Adagrad;
+import geodesic.optim.Adam;
 import geodesic.optim.Optimizer;
+import geodesic.optim.RmsProp;
 import geodesic.optim.Sgd;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -32,7 +35,12 @@ final class Fixtures {
                 new OptimizerFactory("sgd", m -> Sgd.plain(m.parameters(), 0.05)),
                 new OptimizerFactory("momentum", m -> Sgd.withMomentum(m.parameters(), 0.05, 0.9)),
                 new OptimizerFactory("nesterov+wd",
-                        m -> new Sgd(m.parameters(), 0.05, 0.9, 0, true, 1e-3)));
+                        m -> new Sgd(m.parameters(), 0.05, 0.9, 0, true, 1e-3)),
+                new OptimizerFactory("adam+wd", m -> new Adam(m.parameters(), 0.01, 0.9, 0.999, 1e-8, 1e-3, false)),
+                new OptimizerFactory("amsgrad", m -> Adam.amsGrad(m.parameters(), 0.01)),
+                new OptimizerFactory("rmsprop centered+momentum",
+                        m -> new RmsProp(m.parameters(), 0.01, 0.99, 1e-8, 1e-3, 0.9, true)),
+                new OptimizerFactory("adagrad lr-decay", m -> new Adagrad(m.parameters(), 0.05, 1e-3, 1e-3, 0.1, 1e-10)));
     }
 
     /** Three classes of noisy 1x6x6 images, learnable by {@link #cnn}. */

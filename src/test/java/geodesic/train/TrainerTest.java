@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import geodesic.data.Dataset;
 import geodesic.nn.Sequential;
+import geodesic.optim.EpochAware;
 import geodesic.optim.LearningRateSchedule;
+import geodesic.optim.Optimizer;
+import geodesic.optim.OptimizerState;
 import geodesic.optim.Sgd;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,5 +102,66 @@ class TrainerTest {
         Trainer t = Trainer.builder(m, Sgd.plain(m.parameters(), 1e30)).epochs(2).batchSize(10).build();
         ArithmeticException e = assertThrows(ArithmeticException.class, () -> t.fit(blobs(100, 1), null, null));
         assertTrue(e.getMessage().contains("epoch 1") || e.getMessage().contains("step"), e.getMessage());
+    }
+
+    /** SGD that records the epoch ends it hears of, as TSO-ALRA's switch rules do. */
+    private static final class EpochRecordingSgd implements Optimizer, EpochAware {
+        final Sgd sgd;
+        final List<String> calls = new ArrayList<>();
+
+        EpochRecordingSgd(Sequential m) {
+            sgd = Sgd.plain(m.parameters(), 0.05);
+        }
+
+        @Override
+        public void onEpochEnd(int epoch, double validationLoss) {
+            calls.add(epoch + ":" + (Double.isNaN(validationLoss) ? "NaN" : "val"));
+        }
+
+        @Override
+        public void step() {
+            sgd.step();
+        }
+
+        @Override
+        public double learningRate() {
+            return sgd.learningRate();
+        }
+
+        @Override
+        public void setLearningRate(double lr) {
+            sgd.setLearningRate(lr);
+        }
+
+        @Override
+        public long stepCount() {
+            return sgd.stepCount();
+        }
+
+        @Override
+        public String describe() {
+            return "recording " + sgd.describe();
+        }
+
+        @Override
+        public OptimizerState exportState() {
+            return sgd.exportState();
+        }
+
+        @Override
+        public void importState(OptimizerState state) {
+            sgd.importState(state);
+        }
+    }
+
+    @Test
+    void epochAwareOptimizerHearsEachEpochEndWithTheValidationLoss() {
+        Sequential m = model(1);
+        EpochRecordingSgd opt = new EpochRecordingSgd(m);
+        Trainer.builder(m, opt).epochs(2).batchSize(50).build().fit(blobs(100, 1), blobs(50, 2), null);
+        assertEquals(List.of("1:val", "2:val"), opt.calls);
+        EpochRecordingSgd noVal = new EpochRecordingSgd(m);
+        Trainer.builder(m, noVal).epochs(1).batchSize(50).build().fit(blobs(100, 1), null, null);
+        assertEquals(List.of("1:NaN"), noVal.calls);
     }
 }

@@ -22,7 +22,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * reference in the same run, with their ratio: one grep-able line each ({@code gemm shape=sq1024 threads=1
  * vector_gflops=... openblas_gflops=... ratio=...}) and then a Markdown table.
  *
- * <p>Usage: {@code bin/geodesic-jmh --table gemm|syrk|eigen [JMH options such as -p shape=sq1024 -f 1]}.
+ * <p>Usage: {@code bin/geodesic-jmh --table gemm|syrk|eigen|conv [JMH options such as -p shape=sq1024 -f 1]}.
  * The ratio is ours / reference in throughput terms (GFLOP/s, or 1/time where no FLOP count applies), so above
  * 1 means ours is faster.
  */
@@ -42,7 +42,8 @@ public final class ComparisonTable {
                         double n = Double.parseDouble(d[1]);
                         return rows * n * (n + 1);
                     }),
-            "eigen", new Preset("EigenBenchmark", "solver", "java", "lapack", p -> Double.NaN));
+            "eigen", new Preset("EigenBenchmark", "solver", "java", "lapack", p -> Double.NaN),
+            "conv", new Preset(ConvBenchmark.class.getSimpleName(), "impl", "vector", "openblas", p -> Double.NaN));
 
     private ComparisonTable() {
     }

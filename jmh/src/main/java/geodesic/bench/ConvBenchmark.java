@@ -1,0 +1,103 @@
+package geodesic.bench;
+
+import geodesic.kernel.Conv2dGeometry;
+import geodesic.kernel.Conv2dKernel;
+import geodesic.kernel.KernelProvider;
+import geodesic.kernel.MatMul;
+import geodesic.kernel.Parallelism;
+import geodesic.linalg.OpenBlas;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Convolution forward + backward (weights and data) on the reference CNN's layers at batch 128, with the same
+ * im2col/col2im code and GEMM done either by the Vector API kernel or by OpenBLAS ({@link OpenBlasMatMul}).
+ * {@code bin/geodesic-jmh --table conv} prints both and the ratio.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(value = 1, jvmArgsAppend = {BenchmarkFlags.ADD_VECTOR, BenchmarkFlags.NATIVE_ACCESS, "-Xmx3g"})
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class ConvBenchmark {
+
+    @Param({"conv1", "conv2"})
+    public String layer;
+
+    @Param({"1", "2"})
+    public int threads;
+
+    @Param({"vector", "openblas"})
+    public String impl;
+
+    private static final int BATCH = 128;
+    private Conv2dKernel kernel;
+    private Parallelism parallelism;
+    private float[] x;
+    private float[] w;
+    private float[] bias;
+    private float[] cols;
+    private float[] y;
+    private float[] dy;
+    private float[] dw;
+    private float[] dbias;
+    private float[] dcols;
+    private float[] dx;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        Conv2dGeometry g = layer.equals("conv1") ? Conv2dGeometry.of(1, 28, 28, 32, 5, 1, 2)
+                : Conv2dGeometry.of(32, 14, 14, 64, 5, 1, 2);
+        parallelism = Parallelism.of(threads);
+        MatMul mm;
+        if (impl.equals("vector")) {
+            mm = KernelProvider.get().matMul(parallelism);
+        } else {
+            if (!OpenBlas.isAvailable()) {
+                throw new IllegalStateException("OpenBLAS unavailable: " + OpenBlas.unavailableReason());
+            }
+            OpenBlas.setThreads(threads);
+            mm = new OpenBlasMatMul();
+        }
+        kernel = new Conv2dKernel(g, mm, parallelism);
+        x = GemmShape.random(BATCH * g.inputSize(), 1);
+        w = GemmShape.random(g.weightSize(), 2);
+        bias = GemmShape.random(g.outChannels(), 3);
+        dy = GemmShape.random(BATCH * g.outputSize(), 4);
+        cols = new float[Conv2dKernel.colsLength(g, BATCH)];
+        dcols = new float[Conv2dKernel.dcolsLength(g, BATCH)];
+        y = new float[BATCH * g.outputSize()];
+        dx = new float[BATCH * g.inputSize()];
+        dw = new float[g.weightSize()];
+        dbias = new float[g.outChannels()];
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        parallelism.close();
+        if (impl.equals("openblas")) {
+            OpenBlas.setThreads(1);
+        }
+    }
+
+    @Benchmark
+    public float[] forwardBackward() {
+        kernel.forward(BATCH, x, w, bias, cols, y);
+        kernel.backwardWeights(BATCH, cols, dy, dw, dbias);
+        kernel.backwardData(BATCH, dy, w, dcols, dx);
+        return dx;
+    }
+}
