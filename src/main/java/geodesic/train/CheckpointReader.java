@@ -24,7 +24,7 @@ final class CheckpointReader {
 
     private final FileChannel channel;
     private final String file;
-    private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
+    private final ByteBuffer buffer;
     private final long end;
     private long position = CheckpointFile.HEADER_BYTES;
 
@@ -32,7 +32,13 @@ final class CheckpointReader {
         this.channel = channel;
         this.file = file;
         this.end = CheckpointFile.HEADER_BYTES + payload;
+        this.buffer = ByteBuffer.allocate(bufferSize(payload));
         buffer.limit(0);
+    }
+
+    /** Big enough for any single value read at once (a long), at most {@link #BUFFER}. */
+    private static int bufferSize(long payload) {
+        return (int) Math.max(Long.BYTES, Math.min(BUFFER, payload));
     }
 
     static Checkpoint read(FileChannel channel, String file) throws IOException {
@@ -104,7 +110,7 @@ final class CheckpointReader {
 
     private static int payloadCrc(FileChannel channel, long payload) throws IOException {
         CRC32C crc = new CRC32C();
-        ByteBuffer b = ByteBuffer.allocate(BUFFER);
+        ByteBuffer b = ByteBuffer.allocate(bufferSize(payload));
         long at = CheckpointFile.HEADER_BYTES;
         long end = at + payload;
         while (at < end) {
