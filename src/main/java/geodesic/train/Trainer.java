@@ -8,6 +8,7 @@ import geodesic.data.Dataset;
 import geodesic.kernel.Elementwise;
 import geodesic.kernel.KernelProvider;
 import geodesic.nn.CrossEntropyLoss;
+import geodesic.nn.Dropout;
 import geodesic.nn.Mode;
 import geodesic.nn.Model;
 import geodesic.nn.Parameter;
@@ -18,6 +19,7 @@ import geodesic.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.SplittableRandom;
 import java.util.concurrent.Executor;
 
 /**
@@ -33,8 +35,9 @@ import java.util.concurrent.Executor;
  *       {@link EpochMetrics}. An optimizer that is {@link EpochAware} (TSO-ALRA's switch rules) hears of the
  *       epoch's end, with the validation loss, before the listeners do.</dd>
  *   <dt>Determinism</dt>
- *   <dd>The batch order depends only on the seed and the epoch, so the same seed, model initialisation and thread
- *       count give identical losses.</dd>
+ *   <dd>The batch order depends only on the seed and the epoch, and dropout masks only on the seed, the global step
+ *       and the layer (the trainer re-seeds each {@link Dropout} layer before every step), so the same seed, model
+ *       initialisation and thread count give identical losses.</dd>
  *   <dt>Threading</dt>
  *   <dd>{@link #fit} runs on the caller's thread, and so do the listeners. The trainer starts no threads: the
  *       next batch is prefetched on the host's {@link Executor} if one was given, and kernels use the model's own
@@ -66,7 +69,10 @@ public final class Trainer {
     private final NonFinitePolicy nonFinitePolicy;
     private final CheckpointListener checkpoints;
     private final Checkpoint resume;
+    private static final long DROPOUT_STREAM = 0x6a09e667f3bcc909L;
+
     private final Elementwise ops = KernelProvider.get().elementwise();
+    private final List<Dropout> dropout;
 
     private Trainer(Builder b) {
         this.model = b.model;
@@ -81,6 +87,7 @@ public final class Trainer {
         this.nonFinitePolicy = b.nonFinitePolicy;
         this.checkpoints = b.checkpoints;
         this.resume = b.resume;
+        this.dropout = b.model.layers().stream().filter(l -> l instanceof Dropout).map(l -> (Dropout) l).toList();
     }
 
     /** A builder with defaults: 1 epoch, batch 128, seed 0, no schedule (the optimizer's rate throughout). */
@@ -126,6 +133,7 @@ public final class Trainer {
                 long images = resumedEpoch ? from.epochImages() : 0;
                 while (loader.hasNext()) {
                     Batch batch = loader.next();
+                    reseedDropout(globalStep + 1);
                     model.zeroGrad();
                     Tensor logits = model.forward(batch.images(), Mode.TRAIN);
                     double l = loss.forward(logits, batch.labels());
@@ -188,6 +196,27 @@ public final class Trainer {
         TrainingResult result = new TrainingResult(history, stopped);
         listeners.forEach(l -> l.onFinish(result));
         return result;
+    }
+
+    /**
+     * Seeds every dropout layer from the data-order seed, the step and the layer's position, so that masks depend on
+     * where training is and not on a generator's history, which no checkpoint could restore.
+     */
+    private void reseedDropout(long step) {
+        if (dropout.isEmpty()) {
+            return;
+        }
+        SplittableRandom r = new SplittableRandom(mix(seed ^ mix(step + DROPOUT_STREAM)));
+        for (Dropout d : dropout) {
+            d.initialize(r.nextLong());
+        }
+    }
+
+    /** The MurmurHash3 64-bit finaliser: nearby inputs give unrelated generator seeds. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+        z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+        return z ^ (z >>> 33);
     }
 
     /** A fresh start, or the resumed checkpoint's progress after checking it fits and restoring it. */

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.LongFunction;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,12 +95,24 @@ class ResumeBitExactTest {
     @MethodSource("cases")
     void resumedTrainingIsBitIdenticalToUninterruptedTraining(Fixtures.OptimizerFactory of, Cut cut)
             throws IOException {
-        Sequential reference = Fixtures.cnn(1);
+        assertResumeIsBitExact(Fixtures::cnn, of, cut);
+    }
+
+    @Test
+    void dropoutMasksAreReproducedAfterResumingMidEpoch() throws IOException {
+        LongFunction<Sequential> withDropout = seed -> Sequential.builder(1, 6, 6).flatten().dropout(0.3f)
+                .dense(16).relu().dropout(0.5f).dense(3).build(seed);
+        assertResumeIsBitExact(withDropout, Fixtures.optimizers().get(1), new Cut("mid-epoch", 3, 0, 4));
+    }
+
+    private void assertResumeIsBitExact(LongFunction<Sequential> model, Fixtures.OptimizerFactory of, Cut cut)
+            throws IOException {
+        Sequential reference = model.apply(1);
         Optimizer referenceOptimizer = of.on(reference);
         Recorder uninterrupted = new Recorder(-1);
         trainer(reference, referenceOptimizer, uninterrupted).build().fit(TRAIN, null, null);
 
-        Sequential first = Fixtures.cnn(1);
+        Sequential first = model.apply(1);
         CheckpointDirectory checkpoints = CheckpointDirectory.open(dir, 2);
         assertThrows(Cutoff.class, () -> trainer(first, of.on(first), new Recorder(cut.stopAtStep()))
                 .checkpoints(CheckpointListener.every(checkpoints, cut.everySteps(), cut.everyEpochs(), "test"))
@@ -109,7 +122,7 @@ class ResumeBitExactTest {
         long k = saved.progress().globalStep();
         assertEquals(cut.stopAtStep() - 1, k, "checkpointed step");
         // Another initialisation proves that the resume overwrote every parameter and buffer.
-        Sequential resumed = Fixtures.cnn(99);
+        Sequential resumed = model.apply(99);
         Optimizer resumedOptimizer = of.on(resumed);
         Recorder rest = new Recorder(-1);
         trainer(resumed, resumedOptimizer, rest).resume(saved).build().fit(TRAIN, null, null);
