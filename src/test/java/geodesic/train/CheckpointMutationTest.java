@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * other exception, no hang, and no allocation beyond what the file's size justifies.
  */
 class CheckpointMutationTest {
-    private static final int RANDOM = 400;
+    private static final int RANDOM = 200;
     private static final long ALLOCATION_SLACK = 16L << 20;
 
     @TempDir

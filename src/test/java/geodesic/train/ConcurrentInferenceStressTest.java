@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.Test;
  */
 class ConcurrentInferenceStressTest {
     private static final int READERS = 8;
+    /** 6 epochs of 25 steps: about a second of training on a quiet machine. */
+    private static final int EPOCHS = 6;
 
     /** What one reader saw. */
     private record Seen(int predictions, int distinctSteps, String problem) {
@@ -55,7 +58,7 @@ class ConcurrentInferenceStressTest {
                 }
             };
             Trainer trainer = Trainer.builder(live, Sgd.withMomentum(live.parameters(), 0.05, 0.9))
-                    .epochs(3).batchSize(16).seed(3).listener(reference).listener(publisher).build();
+                    .epochs(EPOCHS).batchSize(16).seed(3).listener(reference).listener(publisher).build();
 
             List<Future<Seen>> readers = new ArrayList<>();
             TrainingResult result;
@@ -63,23 +66,31 @@ class ConcurrentInferenceStressTest {
                 publisher.publish(0);
                 expected.put(0L, live.predict(x).data());
                 AtomicBoolean done = new AtomicBoolean();
+                CountDownLatch started = new CountDownLatch(READERS);
                 for (int r = 0; r < READERS; r++) {
                     boolean holdsLong = r % 2 == 0;
-                    readers.add(pool.submit(() -> read(publisher, x, expected, holdsLong, done)));
+                    readers.add(pool.submit(() -> {
+                        started.countDown();
+                        return read(publisher, x, expected, holdsLong, done);
+                    }));
                 }
+                started.await();
                 result = trainer.fit(Fixtures.blobs(400, 2), null, null);
                 done.set(true);
                 int predictions = 0;
+                int distinct = 0;
                 for (Future<Seen> f : readers) {
                     Seen s = f.get();
                     assertEquals(null, s.problem());
-                    assertTrue(s.distinctSteps() > 1, "each reader sees training progress, saw "
-                            + s.distinctSteps() + " steps");
+                    assertTrue(s.predictions() > 0, "a reader made no prediction");
                     predictions += s.predictions();
+                    distinct += s.distinctSteps();
                 }
                 assertTrue(predictions >= READERS * 10, "only " + predictions + " predictions were checked");
+                assertTrue(distinct > 2 * READERS, "readers saw only " + distinct + " snapshots between them, so "
+                        + "training hardly overlapped inference");
             }
-            assertEquals(3, result.epochs().size());
+            assertEquals(EPOCHS, result.epochs().size());
             assertTrue(made.get() <= READERS + 2, made.get() + " snapshot models for " + READERS + " readers");
         });
     }
