@@ -57,6 +57,9 @@ import java.util.concurrent.Executor;
  * </dl>
  */
 public final class Trainer {
+    /** Keeps dropout seeds apart from other uses of the same seed. */
+    private static final long DROPOUT_STREAM = 0x6a09e667f3bcc909L;
+
     private final Model model;
     private final Optimizer optimizer;
     private final int epochs;
@@ -69,8 +72,6 @@ public final class Trainer {
     private final NonFinitePolicy nonFinitePolicy;
     private final CheckpointListener checkpoints;
     private final Checkpoint resume;
-    private static final long DROPOUT_STREAM = 0x6a09e667f3bcc909L;
-
     private final Elementwise ops = KernelProvider.get().elementwise();
     private final List<Dropout> dropout;
 
