@@ -83,9 +83,10 @@ final class CheckpointReader {
         CRC32C crc = new CRC32C();
         crc.update(h.array(), 0, 28);
         int storedHeaderCrc = h.getInt(28);
-        if ((int) crc.getValue() != storedHeaderCrc) {
+        int headerCrc = (int) crc.getValue();
+        if (headerCrc != storedHeaderCrc) {
             throw new CheckpointFormatException(file, "header checksum mismatch: stored "
-                    + String.format("%08x", storedHeaderCrc) + ", computed " + String.format("%08x", (int) crc.getValue())
+                    + String.format("%08x", storedHeaderCrc) + ", computed " + String.format("%08x", headerCrc)
                     + " (corrupt header)");
         }
         int flags = h.getInt(12);
@@ -93,10 +94,11 @@ final class CheckpointReader {
             throw new CheckpointFormatException(file, "unknown flags " + String.format("%08x", flags));
         }
         long payload = h.getLong(16);
-        if (payload != size - CheckpointFile.HEADER_BYTES) {
-            throw new CheckpointFormatException(file, (payload > size - CheckpointFile.HEADER_BYTES ? "truncated: " : "")
+        long held = size - CheckpointFile.HEADER_BYTES;
+        if (payload != held) {
+            throw new CheckpointFormatException(file, (payload > held ? "truncated: " : "")
                     + "header declares " + payload + " payload bytes but the file holds "
-                    + (size - CheckpointFile.HEADER_BYTES) + " after its header");
+                    + held + " after its header");
         }
         int storedCrc = h.getInt(24);
         int computed = payloadCrc(channel, payload);

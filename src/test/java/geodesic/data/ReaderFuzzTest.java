@@ -13,10 +13,10 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 /**
  * Coverage-guided fuzzing of the dataset readers with Jazzer, started from the repository corpus
  * ({@code src/test/resources/fuzz}). Opt-in, one target per run, e.g.
- * {@code JAZZER_FUZZ=1 ./mvnw test -Dtest='ReaderFuzzTest#svhn'}; findings are written as {@code crash-*} files in
- * the project directory, and inputs worth keeping belong in the corpus (which {@link ReaderMutationTest} and
- * {@link SvhnMutationTest} replay in every build). A finding is any throwable other than a
- * {@link DatasetFormatException} naming the file, including {@link OutOfMemoryError}.
+ * {@code JAZZER_FUZZ=1 ./mvnw test-compile surefire:test@default-test -Dtest='ReaderFuzzTest#svhn'}; findings
+ * are written as {@code crash-*} files in the project directory, and inputs worth keeping belong in the corpus
+ * (which {@link ReaderMutationTest} and {@link SvhnMutationTest} replay in every build). A finding is any throwable
+ * other than a {@link DatasetFormatException} naming the file, including {@link OutOfMemoryError}.
  */
 @EnabledIfEnvironmentVariable(named = "JAZZER_FUZZ", matches = ".+")
 class ReaderFuzzTest {

@@ -32,7 +32,8 @@ class CheckpointFileTest {
         Optimizer o = Fixtures.optimizers().get(1).on(m);
         Trainer.builder(m, o).epochs(1).batchSize(16).seed(5).build().fit(Fixtures.blobs(40, 1), null, null);
         Checkpoint c = Checkpoint.capture(m, o, new TrainingProgress(2, 1, 3, 5, 16, 3, 40, 12.5, 16, 1),
-                new Provenance("cli: train --model cnn — ünïcode", "dev", "25", "k", "e", o.describe(), m.toString()));
+                new Provenance("cli: train --model cnn — ünïcode", "dev", "25", "k", "e", o.describe(),
+                        m.toString()));
         float[] w = c.parameters().get("dense2.bias").data();
         w[0] = Float.intBitsToFloat(0x7fc01234);
         w[1] = -0f;

@@ -12,9 +12,10 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 /**
  * Coverage-guided fuzzing of {@link CheckpointFile#read} with Jazzer, started from the repository corpus
  * ({@code src/test/resources/fuzz/checkpoint}). Opt-in, one target per run:
- * {@code JAZZER_FUZZ=1 ./mvnw test -Dtest='CheckpointFuzzTest#parser'}. {@code parser} recomputes the header's
- * length and checksums of every input so the fuzzer explores the payload parser rather than the checksum. A
- * finding is any throwable other than a {@link CheckpointFormatException} naming the file.
+ * {@code JAZZER_FUZZ=1 ./mvnw test-compile surefire:test@default-test -Dtest='CheckpointFuzzTest#parser'}.
+ * {@code parser} recomputes the header's length and checksums of every input so the fuzzer explores the payload
+ * parser rather than the checksum. A finding is any throwable other than a {@link CheckpointFormatException}
+ * naming the file.
  */
 @EnabledIfEnvironmentVariable(named = "JAZZER_FUZZ", matches = ".+")
 class CheckpointFuzzTest {

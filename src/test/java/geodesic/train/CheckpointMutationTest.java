@@ -19,8 +19,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Seeded mutation fuzzing of {@link CheckpointFile#read} from the corpus in {@code src/test/resources/fuzz/checkpoint}:
- * every truncation of the small seed (every 8th byte past the header of the larger one), boundary header bytes, absurd sizes, random edits and random files, once as they are (the
+ * Seeded mutation fuzzing of {@link CheckpointFile#read} from the corpus in
+ * {@code src/test/resources/fuzz/checkpoint}: every truncation of the small seed (every 8th byte past the header of
+ * the larger one), boundary header bytes, absurd sizes, random edits and random files, once as they are (the
  * checksums must catch them) and once with the header's length and checksums recomputed (the parser must catch
  * them). Each must read back as a checkpoint or fail with a {@link CheckpointFormatException} naming the file; no
  * other exception, no hang, and no allocation beyond what the file's size justifies.
