@@ -31,7 +31,7 @@ final class BenchCommand {
         }
         Set<String> valued = new HashSet<>(OptimizerOptions.OPTIONS);
         valued.addAll(Set.of("model", "threads", "batch", "steps", "warmup", "seed"));
-        Options o = Options.parse("bench train", args.subList(1, args.size()), valued, Set.of());
+        Options o = Options.parse("bench train", args.subList(1, args.size()), valued, OptimizerOptions.SWITCHES);
         String model = o.choice("model", "cnn", List.of("cnn", "mlp"));
         String optimizerName = o.has("optimizer") ? OptimizerOptions.name(o) : "sgd";
         int threads = o.integer("threads", Runtime.getRuntime().availableProcessors(), 1, 1024);
@@ -53,7 +53,7 @@ final class BenchCommand {
         try (Parallelism team = Parallelism.of(threads)) {
             Sequential net = (model.equals("cnn") ? geodesic.nn.Architectures.referenceCnn()
                     : geodesic.nn.Architectures.mlp()).parallelism(team).build(seed);
-            Optimizer optimizer = OptimizerOptions.create(o, optimizerName, net);
+            Optimizer optimizer = OptimizerOptions.create(o, optimizerName, net, team, steps + warmup);
             CrossEntropyLoss loss = new CrossEntropyLoss();
             for (int i = 0; i < warmup; i++) {
                 step(net, optimizer, loss, x, labels);

@@ -1,11 +1,23 @@
 package geodesic.cli;
 
 import geodesic.nn.Model;
+import geodesic.kernel.Parallelism;
 import geodesic.optim.Adagrad;
+import geodesic.optim.Damping;
 import geodesic.optim.Adam;
+import geodesic.optim.DiagonalPreconditioner;
+import geodesic.optim.FixedEpochSwitch;
+import geodesic.optim.IsotropySwitch;
+import geodesic.optim.KroneckerPreconditioner;
+import geodesic.optim.KroneckerSettings;
 import geodesic.optim.Optimizer;
+import geodesic.optim.PreconditionedSgd;
+import geodesic.optim.Preconditioner;
 import geodesic.optim.RmsProp;
 import geodesic.optim.Sgd;
+import geodesic.optim.SwitchRule;
+import geodesic.optim.TsoAlra;
+import geodesic.optim.ValidationPlateauSwitch;
 import java.util.List;
 import java.util.Set;
 
@@ -15,8 +27,11 @@ import java.util.Set;
  * lr 0.01 with momentum 0.9, which train the reference CNN.
  */
 final class OptimizerOptions {
-    static final List<String> NAMES = List.of("sgd", "momentum", "adam", "amsgrad", "rmsprop", "adagrad");
-    static final Set<String> OPTIONS = Set.of("optimizer", "lr", "momentum", "weight-decay", "beta1", "beta2", "eps");
+    static final List<String> NAMES = List.of("sgd", "momentum", "adam", "amsgrad", "rmsprop", "adagrad", "diagonal",
+            "kronecker", "tso-alra");
+    static final Set<String> OPTIONS = Set.of("optimizer", "lr", "momentum", "weight-decay", "beta1", "beta2", "eps",
+            "switch-epoch", "switch", "patience", "preconditioner", "damping");
+    static final Set<String> SWITCHES = Set.of("match-lr");
 
     private OptimizerOptions() {
     }
@@ -33,13 +48,20 @@ final class OptimizerOptions {
             case "adam", "amsgrad" -> Adam.DEFAULT_LR;
             case "rmsprop" -> RmsProp.DEFAULT_LR;
             case "adagrad" -> Adagrad.DEFAULT_LR;
+            case "diagonal" -> 0.001;
+            case "kronecker", "tso-alra" -> TsoAlra.DEFAULT_LEARNING_RATE;
             default -> throw new UsageException("unknown optimizer " + name);
         };
         return o.number("lr", fallback, 0, 1e6);
     }
 
-    /** Builds the named optimizer over {@code model}'s parameters. */
-    static Optimizer create(Options o, String name, Model model) {
+    /**
+     * Builds the named optimizer over {@code model}'s parameters.
+     *
+     * @param team           the kernel team the model uses; the Kronecker preconditioner runs its products on it
+     * @param stepsPerEpoch  batches per epoch, for TSO-ALRA's per-epoch noise estimate
+     */
+    static Optimizer create(Options o, String name, Model model, Parallelism team, long stepsPerEpoch) {
         double lr = learningRate(o, name);
         double wd = o.number("weight-decay", 0, 0, 1);
         return switch (name) {
@@ -51,7 +73,42 @@ final class OptimizerOptions {
             case "rmsprop" -> new RmsProp(model.parameters(), lr, RmsProp.DEFAULT_ALPHA,
                     o.number("eps", RmsProp.DEFAULT_EPS, 0, 1), wd, o.number("momentum", 0, 0, 1), false);
             case "adagrad" -> new Adagrad(model.parameters(), lr, 0, wd, 0, o.number("eps", Adagrad.DEFAULT_EPS, 0, 1));
+            case "diagonal" -> PreconditionedSgd.diagonal(model.parameters(), lr);
+            case "kronecker" -> PreconditionedSgd.kronecker(model, lr, kroneckerSettings(o), team, null);
+            case "tso-alra" -> tsoAlra(o, model, lr, team, stepsPerEpoch);
             default -> throw new UsageException("unknown optimizer " + name);
         };
+    }
+
+    private static KroneckerSettings kroneckerSettings(Options o) {
+        KroneckerSettings s = KroneckerSettings.defaults();
+        if (!o.has("damping")) {
+            return s;
+        }
+        Damping d = s.damping();
+        return s.withDamping(new Damping(d.form(), d.scale(), o.number("damping", 0, 0, 1e6)));
+    }
+
+    private static TsoAlra tsoAlra(Options o, Model model, double lr, Parallelism team, long stepsPerEpoch) {
+        Preconditioner preconditioner = switch (o.choice("preconditioner", "kronecker", List.of("kronecker", "diagonal"))) {
+            case "diagonal" -> DiagonalPreconditioner.withDefaults(model.parameters());
+            default -> new KroneckerPreconditioner(model, kroneckerSettings(o), team);
+        };
+        String rule = o.choice("switch", "epoch", List.of("epoch", "plateau", "isotropy"));
+        if (!rule.equals("epoch") && o.has("switch-epoch")) {
+            throw new UsageException("--switch-epoch goes with --switch epoch, not --switch " + rule);
+        }
+        SwitchRule switchRule = switch (rule) {
+            case "plateau" -> new ValidationPlateauSwitch(o.integer("patience", 3, 1, 100_000));
+            case "isotropy" -> new IsotropySwitch(IsotropySwitch.DEFAULT_THRESHOLD,
+                    o.integer("patience", IsotropySwitch.DEFAULT_PATIENCE, 1, 100_000), 1);
+            default -> new FixedEpochSwitch(o.integer("switch-epoch", TsoAlra.DEFAULT_SWITCH_EPOCH, 1, 100_000));
+        };
+        return TsoAlra.builder(model.parameters(), preconditioner)
+                .learningRate(lr)
+                .switchRule(switchRule)
+                .matchLearningRate(o.flag("match-lr"))
+                .stepsPerEpoch(Math.max(1, stepsPerEpoch))
+                .build();
     }
 }

@@ -12,6 +12,8 @@ import geodesic.nn.Architectures;
 import geodesic.nn.Sequential;
 import geodesic.optim.LearningRateSchedule;
 import geodesic.optim.Optimizer;
+import geodesic.optim.SwitchEvent;
+import geodesic.optim.TsoAlra;
 import geodesic.train.CsvMetricsWriter;
 import geodesic.train.EarlyStopping;
 import geodesic.train.EpochMetrics;
@@ -48,7 +50,9 @@ final class TrainCommand {
         Set<String> valued = new HashSet<>(OptimizerOptions.OPTIONS);
         valued.addAll(Set.of("model", "dataset", "data", "epochs", "batch", "seed", "threads", "csv", "plot", "out",
                 "validation", "subset", "lr-decay-epochs", "early-stop"));
-        Options o = Options.parse("train", args, valued, Set.of("quiet"));
+        Set<String> switches = new HashSet<>(OptimizerOptions.SWITCHES);
+        switches.add("quiet");
+        Options o = Options.parse("train", args, valued, switches);
         String model = o.choice("model", "cnn", MODELS);
         o.choice("dataset", "fashion-mnist", List.of("fashion-mnist"));
         String optimizerName = OptimizerOptions.name(o);
@@ -104,10 +108,22 @@ final class TrainCommand {
         try (Parallelism team = Parallelism.of(threads)) {
             Sequential net = builder(model, train).parallelism(team).build(seed);
             out.printf(Locale.ROOT, "model: %s parameters=%d threads=%d%n", model, net.parameterCount(), threads);
-            Optimizer optimizer = OptimizerOptions.create(o, optimizerName, net);
+            Optimizer optimizer = OptimizerOptions.create(o, optimizerName, net, team,
+                    (train.size() + batch - 1) / batch);
             out.println("optimizer: " + optimizer.describe());
             List<EpochMetrics> history = new ArrayList<>();
-            Trainer.Builder builder = Trainer.builder(net, optimizer);
+            List<CsvMetricsWriter.Column> columns = new ArrayList<>();
+            TrainingListener switchReporter = new TrainingListener() {
+            };
+            if (optimizer instanceof TsoAlra tso) {
+                columns.add(new CsvMetricsWriter.Column("stage", () -> tso.stage().name().toLowerCase(Locale.ROOT)));
+                columns.add(new CsvMetricsWriter.Column("isotropy",
+                        () -> Double.isNaN(tso.isotropy()) ? "" : String.format(Locale.ROOT, "%.4f", tso.isotropy())));
+                columns.add(new CsvMetricsWriter.Column("switch_epoch",
+                        () -> tso.switchEvent().map(e -> Integer.toString(e.epoch())).orElse("")));
+                switchReporter = new SwitchReporter(tso, out);
+            }
+            Trainer.Builder builder = Trainer.builder(net, optimizer).listener(switchReporter);
             if (earlyStop > 0) {
                 builder.listener(new EarlyStopping(earlyStop));
             }
@@ -116,7 +132,7 @@ final class TrainCommand {
                     .schedule(decay.isEmpty() ? null : LearningRateSchedule.stepDecay(lr, decay, 0.1))
                     .prefetch(prefetch)
                     .listener(new ProgressBar(err, !quiet && System.console() != null))
-                    .listener(new CsvMetricsWriter(csv))
+                    .listener(new CsvMetricsWriter(csv, columns))
                     .listener(new TrainingListener() {
                         @Override
                         public void onEpoch(EpochMetrics m) {
@@ -152,6 +168,30 @@ final class TrainCommand {
             return FashionMnistLocator.embeddedSubset();
         }
         return FashionMnistLocator.defaults().withExplicitDirectory(Path.of(data)).locate();
+    }
+
+    /** Prints TSO-ALRA's stage and noise isotropy each epoch, and one {@code switch ...} line when it switches. */
+    private static final class SwitchReporter implements TrainingListener {
+        private final TsoAlra tso;
+        private final PrintStream out;
+        private boolean reported;
+
+        SwitchReporter(TsoAlra tso, PrintStream out) {
+            this.tso = tso;
+            this.out = out;
+        }
+
+        @Override
+        public void onEpoch(EpochMetrics m) {
+            out.printf(Locale.ROOT, "stage epoch=%d stage=%s isotropy=%.4f%n", m.epoch(),
+                    tso.stage().name().toLowerCase(Locale.ROOT), tso.isotropy());
+            if (!reported && tso.switchEvent().isPresent()) {
+                SwitchEvent e = tso.switchEvent().get();
+                out.printf(Locale.ROOT, "switch epoch=%d step=%d reason=%s lr_before=%s lr_after=%s%n", e.epoch(),
+                        e.step(), e.reason().replace(' ', '_'), e.learningRateBefore(), e.learningRateAfter());
+                reported = true;
+            }
+        }
     }
 
     static Sequential.Builder builder(String model, Dataset train) {

@@ -9,30 +9,59 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * Writes one CSV row per epoch ({@code epoch,train_loss,val_loss,val_acc,test_loss,test_acc,lr,epoch_seconds,
  * total_seconds,images_per_s}). After every epoch the whole file is rewritten to a temporary file in the same
  * directory and renamed over the target, so a crash at any moment leaves either the previous complete file or the
- * new one, never a torn row. Unmeasured values are written as empty fields.
+ * new one, never a torn row. Unmeasured values are written as empty fields. Extra {@link Column}s (an optimizer's
+ * phase, a diagnostic) are appended after the standard ones, read when each epoch ends.
  */
 public final class CsvMetricsWriter implements TrainingListener {
     static final String HEADER =
             "epoch,train_loss,val_loss,val_acc,test_loss,test_acc,lr,epoch_seconds,total_seconds,images_per_s";
     private final Path file;
+    private final List<Column> extra;
     private final List<String> rows = new ArrayList<>();
+
+    /**
+     * An extra column: its header, and the value for the epoch that just ended (read on the training thread after
+     * the optimizer heard of the epoch's end). Values must not contain commas or line breaks.
+     */
+    public record Column(String header, Supplier<String> value) {
+    }
 
     /** @param file the CSV to (over)write; its directory is created if missing */
     public CsvMetricsWriter(Path file) {
+        this(file, List.of());
+    }
+
+    /**
+     * @param file  the CSV to (over)write; its directory is created if missing
+     * @param extra columns appended to the standard ones
+     */
+    public CsvMetricsWriter(Path file, List<Column> extra) {
         this.file = file.toAbsolutePath();
+        this.extra = List.copyOf(extra);
     }
 
     @Override
     public void onEpoch(EpochMetrics m) {
-        rows.add(String.join(",", Integer.toString(m.epoch()), num(m.trainLoss()), num(m.validationLoss()),
-                num(m.validationAccuracy()), num(m.testLoss()), num(m.testAccuracy()), num(m.learningRate()),
-                num(m.seconds()), num(m.totalSeconds()), num(m.imagesPerSecond())));
-        StringBuilder sb = new StringBuilder(HEADER).append('\n');
+        StringBuilder row = new StringBuilder(String.join(",", Integer.toString(m.epoch()), num(m.trainLoss()),
+                num(m.validationLoss()), num(m.validationAccuracy()), num(m.testLoss()), num(m.testAccuracy()),
+                num(m.learningRate()), num(m.seconds()), num(m.totalSeconds()), num(m.imagesPerSecond())));
+        StringBuilder header = new StringBuilder(HEADER);
+        for (Column c : extra) {
+            String v = c.value().get();
+            if (v.indexOf(',') >= 0 || v.indexOf('\n') >= 0) {
+                throw new IllegalArgumentException("CSV column " + c.header() + " value contains a comma or line break: " + v);
+            }
+            row.append(',').append(v);
+            header.append(',').append(c.header());
+        }
+        rows.add(row.toString());
+        StringBuilder sb = new StringBuilder(header).append('\n');
         rows.forEach(r -> sb.append(r).append('\n'));
         writeAtomically(file, sb.toString());
     }
