@@ -7,11 +7,13 @@ import geodesic.nn.Sequential;
 import geodesic.optim.Adagrad;
 import geodesic.optim.Adam;
 import geodesic.optim.Damping;
+import geodesic.optim.DiagonalPreconditioner;
 import geodesic.optim.FullBlockPreconditioner;
 import geodesic.optim.Optimizer;
 import geodesic.optim.PreconditionedSgd;
 import geodesic.optim.RmsProp;
 import geodesic.optim.Sgd;
+import geodesic.optim.TsoAlra;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Function;
@@ -52,6 +54,10 @@ final class Fixtures {
                 new OptimizerFactory("adagrad lr-decay",
                         m -> new Adagrad(m.parameters(), 0.05, 1e-3, 1e-3, 0.1, 1e-10)),
                 new OptimizerFactory("diagonal", m -> PreconditionedSgd.diagonal(m.parameters(), 0.005)),
+                new OptimizerFactory("tso-alra diagonal, switch after epoch 1, matched lr",
+                        m -> TsoAlra.builder(m.parameters(), DiagonalPreconditioner.withDefaults(m.parameters()))
+                                .learningRate(0.005).momentum(0.9).switchAfterEpoch(1).matchLearningRate(true)
+                                .build()),
                 new OptimizerFactory("full-block+momentum", m -> new PreconditionedSgd(m.parameters(),
                         new FullBlockPreconditioner(m, 0.05, 3, Damping.eigenbasis(1e-3), 1000,
                                 Parallelism.sequential()), 0.005, 0.9)));
