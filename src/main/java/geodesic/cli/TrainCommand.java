@@ -12,12 +12,15 @@ import geodesic.optim.LearningRateSchedule;
 import geodesic.optim.Optimizer;
 import geodesic.optim.SwitchEvent;
 import geodesic.optim.TsoAlra;
+import geodesic.train.CheckpointDirectory;
+import geodesic.train.CheckpointListener;
 import geodesic.train.CsvMetricsWriter;
 import geodesic.train.EarlyStopping;
 import geodesic.train.EpochMetrics;
 import geodesic.train.ProgressBar;
 import geodesic.train.Trainer;
 import geodesic.train.TrainingListener;
+import geodesic.train.TrainingProgress;
 import geodesic.train.TrainingResult;
 import geodesic.train.experiment.ExperimentData;
 import geodesic.train.experiment.ModelCatalog;
@@ -49,7 +52,8 @@ final class TrainCommand {
     static int run(List<String> args, PrintStream out, PrintStream err) throws IOException {
         Set<String> valued = new HashSet<>(OptimizerOptions.OPTIONS);
         valued.addAll(Set.of("model", "dataset", "data", "epochs", "batch", "seed", "threads", "csv", "plot", "out",
-                "validation", "subset", "lr-decay-epochs", "early-stop"));
+                "validation", "subset", "lr-decay-epochs", "early-stop", "checkpoint-dir", "checkpoint-every",
+                "resume"));
         Set<String> switches = new HashSet<>(OptimizerOptions.SWITCHES);
         switches.add("quiet");
         Options o = Options.parse("train", args, valued, switches);
@@ -65,6 +69,11 @@ final class TrainCommand {
         int subset = o.integer("subset", 0, 0, Integer.MAX_VALUE);
         List<Integer> decay = parseEpochs(o.string("lr-decay-epochs", ""));
         boolean quiet = o.flag("quiet");
+        int checkpointEvery = o.integer("checkpoint-every", 0, 0, Integer.MAX_VALUE);
+        String checkpointDir = o.string("checkpoint-dir", o.string("resume", null));
+        if (o.has("checkpoint-every") && checkpointDir == null) {
+            throw new UsageException("train: --checkpoint-every needs --checkpoint-dir DIR");
+        }
         int earlyStop = o.integer("early-stop", 0, 0, 100_000);
         if (earlyStop > 0 && validation == 0) {
             throw new UsageException("train: --early-stop needs a validation set (--validation FRACTION)");
@@ -124,6 +133,22 @@ final class TrainCommand {
                 switchReporter = new SwitchReporter(tso, out);
             }
             Trainer.Builder builder = Trainer.builder(net, optimizer).listener(switchReporter);
+            if (checkpointDir != null) {
+                CheckpointDirectory dir = CheckpointDirectory.open(Path.of(checkpointDir), 2);
+                if (o.has("resume")) {
+                    CheckpointDirectory.Loaded l = dir.latest().orElseThrow(() -> new UsageException(
+                            "train: no readable checkpoint in " + o.string("resume", "")));
+                    TrainingProgress p = l.checkpoint().progress();
+                    if (p.epoch() > epochs) {
+                        out.println("nothing to do: " + l.file() + " is past epoch " + epochs);
+                        return 0;
+                    }
+                    builder.resume(l.checkpoint());
+                    out.printf(Locale.ROOT, "resumed from step %d (epoch %d, batch %d) of %s%n", p.globalStep(),
+                            p.epoch(), p.batch(), l.file());
+                }
+                builder.checkpoints(CheckpointListener.every(dir, checkpointEvery, 1, String.join(" ", args)));
+            }
             if (earlyStop > 0) {
                 builder.listener(new EarlyStopping(earlyStop));
             }

@@ -108,13 +108,26 @@ final class VectorElementwise implements Elementwise {
      * on every iteration (about 15x slower on JDK 25); seeded, they stay in registers either way.
      */
 
+    /**
+     * The lanes' sum in lane order. {@code reduceLanes(ADD)} may add lanes in a different order in interpreted and
+     * compiled code, so the same inputs could round differently before and after C2 compiles a caller, which
+     * breaks bit-exact resume; once per block, the fixed order costs nothing measurable.
+     */
+    private static float laneSum(FloatVector v) {
+        float s = v.lane(0);
+        for (int i = 1; i < LANES; i++) {
+            s += v.lane(i);
+        }
+        return s;
+    }
+
     private float dotBlock(float[] x, int xOff, float[] y, int yOff, int len) {
         FloatVector a0 = load(x, xOff).mul(load(y, yOff));
         if (len < 4 * LANES) {
             for (int j = LANES; j < len; j += LANES) {
                 a0 = load(x, xOff + j).fma(load(y, yOff + j), a0);
             }
-            return a0.reduceLanes(VectorOperators.ADD);
+            return laneSum(a0);
         }
         FloatVector a1 = load(x, xOff + LANES).mul(load(y, yOff + LANES));
         FloatVector a2 = load(x, xOff + 2 * LANES).mul(load(y, yOff + 2 * LANES));
@@ -129,7 +142,7 @@ final class VectorElementwise implements Elementwise {
         for (; j < len; j += LANES) {
             a0 = load(x, xOff + j).fma(load(y, yOff + j), a0);
         }
-        return a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        return laneSum(a0.add(a1).add(a2.add(a3)));
     }
 
     private float sumOfSquaresBlock(float[] x, int off, int len) {
@@ -140,7 +153,7 @@ final class VectorElementwise implements Elementwise {
                 v = load(x, off + j);
                 a0 = v.fma(v, a0);
             }
-            return a0.reduceLanes(VectorOperators.ADD);
+            return laneSum(a0);
         }
         FloatVector v1 = load(x, off + LANES);
         FloatVector v2 = load(x, off + 2 * LANES);
@@ -163,7 +176,7 @@ final class VectorElementwise implements Elementwise {
             v = load(x, off + j);
             a0 = v.fma(v, a0);
         }
-        return a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        return laneSum(a0.add(a1).add(a2.add(a3)));
     }
 
     private float sumBlock(float[] x, int off, int len) {
@@ -172,7 +185,7 @@ final class VectorElementwise implements Elementwise {
             for (int j = LANES; j < len; j += LANES) {
                 a0 = a0.add(load(x, off + j));
             }
-            return a0.reduceLanes(VectorOperators.ADD);
+            return laneSum(a0);
         }
         FloatVector a1 = load(x, off + LANES);
         FloatVector a2 = load(x, off + 2 * LANES);
@@ -187,7 +200,7 @@ final class VectorElementwise implements Elementwise {
         for (; j < len; j += LANES) {
             a0 = a0.add(load(x, off + j));
         }
-        return a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        return laneSum(a0.add(a1).add(a2.add(a3)));
     }
 
     @Override

@@ -15,6 +15,13 @@ public interface TrainingListener {
     default void onStep(StepMetrics step) {
     }
 
+    /**
+     * After a batch was skipped because its loss or a gradient was not finite (only under
+     * {@link NonFinitePolicy#skip(int)}); the model and optimizer are as before the batch.
+     */
+    default void onNonFinite(NonFiniteEvent event) {
+    }
+
     /** After each epoch's evaluation. */
     default void onEpoch(EpochMetrics metrics) {
     }

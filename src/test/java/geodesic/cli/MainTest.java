@@ -87,4 +87,24 @@ class MainTest {
         assertTrue(e.contains("nope"), e);
         assertEquals(1, e.strip().lines().count(), e);
     }
+
+    @Test
+    void checkpointDirThenResumeContinuesFromTheSavedStep(@TempDir Path dir) {
+        String ck = dir.resolve("ck").toString();
+        String[] common = {"--data", "embedded", "--model", "mlp", "--subset", "600", "--batch", "100", "--threads", "1",
+                "--quiet", "--out", dir.resolve("run").toString()};
+        String[] first = concat(new String[] {"train", "--epochs", "1", "--checkpoint-dir", ck}, common);
+        assertEquals(0, run(first), err.toString(StandardCharsets.UTF_8));
+        String[] second = concat(new String[] {"train", "--epochs", "2", "--resume", ck}, common);
+        assertEquals(0, run(second), err.toString(StandardCharsets.UTF_8));
+        String o = out.toString(StandardCharsets.UTF_8);
+        assertTrue(o.contains("resumed from step 6 (epoch 2, batch 0)"), o);
+        assertTrue(o.contains("epoch=2 "), o);
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] r = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
 }
