@@ -41,13 +41,21 @@ import java.util.concurrent.CompletableFuture;
  * {@code A = A_batch}, so a young factor is not biased toward its zero start. The traces of {@code A_batch} and
  * {@code B_batch} are tracked the same way at every step, even between factor updates; they are cheap (a sum of
  * squares) and drive trace rescaling.</dd>
+ * <dt>Sample-size shrinkage</dt>
+ * <dd>Before damping, a factor's eigenvalues are raised by {@code c (n / R) mean(lambda)}, with {@code c} the
+ * settings' shrinkage coefficient, {@code n} the factor's size and {@code R} its effective number of rows: the rows
+ * per update ({@code N P}, after sampling) divided by the sum of the squared EMA weights (1 after the first update,
+ * {@code gamma / (2 - gamma)} in the long run). This shrinks the estimate toward its mean eigenvalue times the
+ * identity, as covariance estimators do when samples are few for the dimension (Ledoit and Wolf 2004): a young
+ * factor, whose rank is at most {@code R}, is strongly shrunk, a mature one hardly. Without it, roots computed from
+ * the first batches multiply every direction outside those batches' span by {@code eps^-1/2} (1000 for
+ * {@code eps = 1e-6}), and the next batch's gradient has such components.</dd>
  * <dt>Roots and trace rescaling</dt>
  * <dd>Roots computed at step {@code s} are used until replaced. When trace rescaling is on, the eigenvalues of a
  * factor are taken as {@code lambda * t_now / t_s}, with {@code t} the tracked trace: a stale root then follows the
  * growth or decay of the factor's overall scale, which is what makes the update blow up when gradients grow
  * between refreshes. This is exact for the eigenbasis form and for relative damping, and for the factored form
- * with absolute damping exact on the eigen-directions whose eigenvalue exceeds {@code eps}. Before the first roots
- * are installed (asynchronous mode), each factor is approximated by its mean eigenvalue times the identity.</dd>
+ * with absolute damping exact on the eigen-directions whose eigenvalue exceeds {@code eps}.</dd>
  * <dt>Failures</dt>
  * <dd>A non-finite factor, trace or preconditioned gradient throws {@link ArithmeticException} naming the layer,
  * the step and the quantity.</dd>
@@ -313,7 +321,7 @@ public final class KroneckerFactor {
 
     /** Dimension over effective sample count: how far a factor's eigenvalues are raised toward their mean. */
     double shrinkage(int n) {
-        return settings.shrinkage() ? n * squaredWeights / rowsPerUpdate : 0;
+        return settings.shrinkage() * n * squaredWeights / rowsPerUpdate;
     }
 
     /** The exception for a failed decomposition of this layer's factors at {@code step}. */
@@ -352,13 +360,13 @@ public final class KroneckerFactor {
 
     /**
      * Replaces the layer's gradients by {@code A^-1/2 [dW; db] B^-1/2} (damped, in place), using the installed
-     * roots, or the mean-eigenvalue approximation of the factors when none are installed yet.
+     * roots, rescaled by the traces tracked since if trace rescaling is on.
      *
      * @param weight the layer's weight, gradient {@code [in, out]}
      * @param bias   the layer's bias, gradient {@code [out]}
      * @param step   the current step, for messages
      * @throws IllegalArgumentException if the parameters do not have this layer's sizes
-     * @throws IllegalStateException    if the trace trackers have no statistics yet
+     * @throws IllegalStateException    if no roots were installed
      * @throws ArithmeticException      if the result holds NaN or infinity
      */
     public void precondition(Parameter weight, Parameter bias, long step) {
@@ -368,8 +376,9 @@ public final class KroneckerFactor {
             throw new IllegalArgumentException("layer " + layer + ": gradients of " + dw.length + " and " + db.length
                     + " elements do not fit a " + inputDim + "x" + sizeB + " weight and its bias");
         }
-        if (traceUpdates == 0) {
-            throw new IllegalStateException("layer " + layer + ": no statistics observed before preconditioning");
+        if (roots == null) {
+            throw new IllegalStateException("layer " + layer + ": no inverse roots installed before preconditioning;"
+                    + " install(computeRoots(...)) first");
         }
         System.arraycopy(dw, 0, gradient, 0, dw.length);
         System.arraycopy(db, 0, gradient, dw.length, sizeB);
@@ -387,10 +396,6 @@ public final class KroneckerFactor {
     /** {@code g <- A^-1/2 g B^-1/2} on the {@code sizeA x sizeB} row-major gradient {@code g}, in place. */
     void apply(float[] g) {
         Damping damping = settings.damping();
-        if (roots == null) {
-            ops.scaleInPlace(g.length, (float) isotropicScale(damping), g, 0);
-            return;
-        }
         double drift = 1;
         if (settings.traceRescaling() && roots.traceA() > 0 && roots.traceB() > 0 && traceA > 0 && traceB > 0) {
             drift = (traceA / roots.traceA()) * (traceB / roots.traceB());
@@ -410,16 +415,6 @@ public final class KroneckerFactor {
         if (drift != 1) {
             ops.scaleInPlace(g.length, (float) (1 / Math.sqrt(drift)), g, 0);
         }
-    }
-
-    /** The multiplier of {@code (mean_A I) (x) (mean_B I)}, damped, with means from the tracked traces. */
-    private double isotropicScale(Damping damping) {
-        double meanA = traceA / sizeA;
-        double meanB = traceB / sizeB;
-        if (damping.form() == Damping.Form.FACTORED) {
-            return 1 / Math.sqrt((meanA + damping.factorEpsilon(meanA)) * (meanB + damping.factorEpsilon(meanB)));
-        }
-        return 1 / Math.sqrt(meanA * meanB + damping.productEpsilon(meanA, meanB));
     }
 
     /** Adds factors, trackers and installed roots under {@code prefix + layer + "/"}. */

@@ -43,9 +43,9 @@ import java.util.Locale;
  *   <li>{@code breakdown}: the given number of steps; prints the mean milliseconds per step of forward+backward,
  *       factor statistics, root refreshes and preconditioning, per layer.</li>
  * </ul>
- * A spec is {@code sgd}, {@code diagonal}, or {@code paper}/{@code defaults} followed by comma-separated
+ * A spec is {@code sgd}, {@code diagonal}, or {@code paper}/{@code defaults}/{@code reference} followed by comma-separated
  * overrides: {@code damping=f1e-6} (factored absolute), {@code e1e-6} (eigenbasis), {@code fr1e-3} /
- * {@code er1e-3} (relative); {@code trace=0|1}, {@code early=0|1}, {@code shrink=0|1}, {@code tint=N}, {@code tcov=N},
+ * {@code er1e-3} (relative); {@code trace=0|1}, {@code early=0|1}, {@code shrink=C}, {@code tint=N}, {@code tcov=N},
  * {@code sample=F}, {@code async=D} (asynchronous roots on a 1-thread pool with delay D), {@code lr=X}.
  */
 public final class KroneckerExperimentTool {
@@ -108,6 +108,7 @@ public final class KroneckerExperimentTool {
         KroneckerSettings s = switch (parts[0]) {
             case "paper" -> KroneckerSettings.paper();
             case "defaults" -> KroneckerSettings.defaults();
+            case "reference" -> KroneckerSettings.reference();
             default -> throw new IllegalArgumentException("unknown spec " + spec);
         };
         int async = -1;
@@ -118,7 +119,7 @@ public final class KroneckerExperimentTool {
                 case "damping" -> s.withDamping(damping(v));
                 case "trace" -> s.withTraceRescaling(v.equals("1"));
                 case "early" -> s.withEarlyRefresh(v.equals("1"));
-                case "shrink" -> s.withShrinkage(v.equals("1"));
+                case "shrink" -> s.withShrinkage(Double.parseDouble(v));
                 case "tint" -> s.withRootInterval(Integer.parseInt(v));
                 case "tcov" -> s.withFactorInterval(Integer.parseInt(v));
                 case "sample" -> s.withConvSampleFraction(Double.parseDouble(v));

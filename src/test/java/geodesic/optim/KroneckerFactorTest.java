@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /** Factor statistics, their EMA and the scaling convention, against float64 computations. */
 class KroneckerFactorTest {
-    private static final KroneckerSettings SETTINGS = KroneckerSettings.defaults().withGamma(0.3);
+    private static final KroneckerSettings SETTINGS = KroneckerSettings.defaults().withGamma(0.3)
+            .withConvSampleFraction(1);
 
     /** Float32 sums over {@code rows} terms: the tolerance grows with the reduction length. */
     private static double tolerance(int rows) {

@@ -132,8 +132,9 @@ class KroneckerPreconditionerTest {
     /** Two steps of EMA factors and fresh roots against {@code (A + eps_A)^-1/2 G (B + eps_B)^-1/2} in float64. */
     @ParameterizedTest
     @CsvSource({"false, false", "true, false", "false, true", "true, true"})
-    void factoredStepMatchesFloat64Reference(boolean relative, boolean shrinkage) {
+    void factoredStepMatchesFloat64Reference(boolean relative, boolean shrink) {
         Damping damping = relative ? Damping.factored(0.05).relative() : Damping.factored(1e-3);
+        double shrinkage = shrink ? 0.3 : 0;
         KroneckerSettings settings = BARE.withGamma(0.3).withDamping(damping).withShrinkage(shrinkage);
         int in = 9;
         int out = 7;
@@ -153,8 +154,8 @@ class KroneckerPreconditionerTest {
             k.precondition(step);
             double meanA = meanEigenvalue(a, in + 1);
             double meanB = meanEigenvalue(b, out);
-            double shiftA = damping.factorEpsilon(meanA) + (shrinkage ? (in + 1) * squaredWeights / n * meanA : 0);
-            double shiftB = damping.factorEpsilon(meanB) + (shrinkage ? out * squaredWeights / n * meanB : 0);
+            double shiftA = damping.factorEpsilon(meanA) + shrinkage * (in + 1) * squaredWeights / n * meanA;
+            double shiftB = damping.factorEpsilon(meanB) + shrinkage * out * squaredWeights / n * meanB;
             double[] want = multiply(multiply(inverseRoot(a, in + 1, shiftA), g, in + 1, in + 1, out),
                     inverseRoot(b, out, shiftB), in + 1, out, out);
             float[] got = new float[want.length];
@@ -227,7 +228,7 @@ class KroneckerPreconditionerTest {
         try (EigenPool pool = EigenPool.of(SymmetricEigensolver.active(), 1)) {
             Sequential net = smallNet(2);
             KroneckerPreconditioner k = new KroneckerPreconditioner(net, s, Parallelism.sequential(), pool);
-            long[] expected = {0, 0, 1, 1, 3, 3, 3, 6, 6, 6};
+            long[] expected = {1, 1, 1, 1, 3, 3, 3, 6, 6, 6};
             List<float[]> first = new ArrayList<>();
             for (int step = 1; step <= expected.length; step++) {
                 backward(net, 7, step);
@@ -360,6 +361,28 @@ class KroneckerPreconditionerTest {
     }
 
     @Test
+    void scheduleRefreshesAtStepOneEveryRootIntervalAndEarlyPowersOfTwo() {
+        KroneckerSettings s = KroneckerSettings.defaults().withRootInterval(20).withFactorInterval(3);
+        List<Long> plain = new ArrayList<>();
+        List<Long> early = new ArrayList<>();
+        List<Long> factors = new ArrayList<>();
+        for (long step = 1; step <= 45; step++) {
+            if (s.refreshesRootsAt(step)) {
+                plain.add(step);
+            }
+            if (s.withEarlyRefresh(true).refreshesRootsAt(step)) {
+                early.add(step);
+            }
+            if (s.updatesFactorsAt(step) && step <= 10) {
+                factors.add(step);
+            }
+        }
+        assertEquals(List.of(1L, 20L, 40L), plain);
+        assertEquals(List.of(1L, 2L, 4L, 8L, 16L, 20L, 40L), early);
+        assertEquals(List.of(1L, 4L, 7L, 10L), factors);
+    }
+
+    @Test
     void badSettingsAreRejectedNamingTheValue() {
         KroneckerSettings d = KroneckerSettings.defaults();
         assertMessage("gamma", () -> d.withGamma(0));
@@ -368,6 +391,7 @@ class KroneckerPreconditionerTest {
         assertMessage("T_int", () -> d.withRootInterval(0));
         assertMessage("sample fraction", () -> d.withConvSampleFraction(0));
         assertMessage("delay", () -> d.withAsyncDelay(-1));
+        assertMessage("shrinkage", () -> d.withShrinkage(-0.1));
         assertMessage("decay", () -> d.withDiagonal(1, 1e-8));
         assertMessage("epsilon", () -> d.withDiagonal(0.9, 0));
         assertMessage("epsilon", () -> Damping.factored(0));
