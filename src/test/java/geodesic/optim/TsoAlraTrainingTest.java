@@ -67,7 +67,9 @@ class TsoAlraTrainingTest {
     @Test
     void mlpWithKroneckerPreconditioningSwitchesAfterEpochTwoOfThree() {
         Sequential net = Architectures.mlp().build(3);
-        KroneckerPreconditioner kronecker = new KroneckerPreconditioner(net, KroneckerSettings.defaults(),
+        // Algorithm 1's schedule (roots every 20 steps): the defaults refresh roots every 100 steps, so in this
+        // 60-step run their roots would be the first batch's only, which says nothing about Theorem 2.
+        KroneckerPreconditioner kronecker = new KroneckerPreconditioner(net, KroneckerSettings.reference(),
                 Parallelism.sequential());
         TsoAlra opt = TsoAlra.builder(net.parameters(), kronecker).switchAfterEpoch(2).stepsPerEpoch(30).build();
         List<Double> isotropy = new ArrayList<>();

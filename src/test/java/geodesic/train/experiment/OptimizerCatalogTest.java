@@ -123,7 +123,8 @@ class OptimizerCatalogTest {
         assertTrue(diagonal.startsWith("diagonal(rho=0.900000"), diagonal);
         ExperimentOptimizer kronecker = OptimizerCatalog.standard().recipe(c.runs().get(1)).build(context(model));
         String k = kronecker.optimizer().describe();
-        assertTrue(k.startsWith("kronecker(gamma=0.0500000, T_cov=1, T_int=5, damping="), k);
+        assertTrue(k.startsWith("kronecker(gamma=0.0500000, T_cov="), k);
+        assertTrue(k.contains(", T_int=5, damping="), k);
         assertTrue(k.contains("conv_sample=0.250000"), k);
         assertTrue(k.contains("1.00000e-03") || k.contains("0.00100000"), k);
         assertEquals(0.02, kronecker.optimizer().learningRate(), 1e-15);
