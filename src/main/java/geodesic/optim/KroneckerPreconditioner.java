@@ -37,14 +37,14 @@ import java.util.concurrent.CompletionException;
  * by up to {@code eps^-1/2}. The defaults shrink each factor toward its mean eigenvalue in proportion to
  * {@code dimension / effective rows} ({@link KroneckerSettings#shrinkage()}, see {@link KroneckerFactor}): strong
  * while a factor is young, negligible once it has seen many more rows than its size. With it every one of those
- * dampings trains on both models. Trace rescaling of stale roots is on as well; it costs a sum of squares per
+ * dampings trains on the MLP, and every one we ran on the CNN. Trace rescaling of stale roots is on as well; it costs a sum of squares per
  * step and targets gradients that grow between refreshes, though our runs showed no measurable effect of it.
  * See the maintainer notes for the measurements.</dd>
  * <dt>Cost</dt>
  * <dd>Per step: trace tracking, factor updates every {@code T_cov} steps ({@code O(N P in^2)}, the largest cost
  * for convolutions, hence the sampling of images), and two products per layer
  * ({@code O(in^2 out + in out^2)}); every {@code T_int} steps one eigendecomposition and root per factor
- * ({@code O(in^3)}; 5 to 7 s for the reference CNN's 3137-wide fc1 factor), on the training thread or, with a
+ * ({@code O(in^3)}; about 4.5 s on one core for the reference CNN's 3137-wide fc1 factor), on the training thread or, with a
  * pool, on another core.</dd>
  * <dt>Determinism</dt>
  * <dd>Results depend only on the data and the settings, not on timing: asynchronous roots are installed at a fixed
