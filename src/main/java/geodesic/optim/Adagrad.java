@@ -128,7 +128,7 @@ public final class Adagrad implements Optimizer {
 
     @Override
     public OptimizerState exportState() {
-        OptimizerState s = new OptimizerState("adagrad").putLong("steps", steps).putDoubles("lr", new double[] {lr});
+        OptimizerState s = OptimizerState.withProgress("adagrad", steps, lr);
         sum.exportTo(s);
         return s;
     }
@@ -142,12 +142,8 @@ public final class Adagrad implements Optimizer {
     @Override
     public void importState(OptimizerState state) {
         state.requireKind("adagrad");
-        long restoredSteps = state.longValue("steps");
-        if (restoredSteps < 0) {
-            throw new IllegalArgumentException("optimizer state (adagrad) entry steps is negative: " + restoredSteps);
-        }
-        double restoredLr = state.doubles("lr")[0];
-        Sgd.checkRate(restoredLr);
+        long restoredSteps = state.steps();
+        double restoredLr = state.learningRate();
         ParameterBuffers.restoreAll(state, describe(), List.of(sum));
         steps = restoredSteps;
         lr = restoredLr;

@@ -151,7 +151,7 @@ public final class Adam implements Optimizer {
 
     @Override
     public OptimizerState exportState() {
-        OptimizerState s = new OptimizerState(kind()).putLong("steps", steps).putDoubles("lr", new double[] {lr});
+        OptimizerState s = OptimizerState.withProgress(kind(), steps, lr);
         for (ParameterBuffers b : buffers()) {
             b.exportTo(s);
         }
@@ -167,13 +167,8 @@ public final class Adam implements Optimizer {
     @Override
     public void importState(OptimizerState state) {
         state.requireKind(kind());
-        long restoredSteps = state.longValue("steps");
-        if (restoredSteps < 0) {
-            throw new IllegalArgumentException("optimizer state (" + kind() + ") entry steps is negative: "
-                    + restoredSteps);
-        }
-        double restoredLr = state.doubles("lr")[0];
-        Sgd.checkRate(restoredLr);
+        long restoredSteps = state.steps();
+        double restoredLr = state.learningRate();
         ParameterBuffers.restoreAll(state, describe(), buffers());
         steps = restoredSteps;
         lr = restoredLr;

@@ -29,6 +29,33 @@ public final class OptimizerState {
         this.kind = Objects.requireNonNull(kind, "kind");
     }
 
+    /**
+     * A state holding the two entries every optimizer exports: its step count ({@code "steps"}) and learning rate
+     * ({@code "lr"}).
+     */
+    public static OptimizerState withProgress(String kind, long steps, double lr) {
+        return new OptimizerState(kind).putLong("steps", steps).putDoubles("lr", new double[] {lr});
+    }
+
+    /** @throws IllegalArgumentException if the {@code "steps"} entry is missing or negative */
+    public long steps() {
+        long steps = longValue("steps");
+        if (steps < 0) {
+            throw new IllegalArgumentException("optimizer state (" + kind + ") entry steps is negative: " + steps);
+        }
+        return steps;
+    }
+
+    /** @throws IllegalArgumentException if the {@code "lr"} entry is missing, negative or not finite */
+    public double learningRate() {
+        double lr = doubles("lr")[0];
+        if (!(lr >= 0 && Double.isFinite(lr))) {
+            throw new IllegalArgumentException("optimizer state (" + kind + ") entry lr must be finite and >= 0, got "
+                    + lr);
+        }
+        return lr;
+    }
+
     public String kind() {
         return kind;
     }

@@ -189,7 +189,7 @@ public final class RmsProp implements Optimizer {
 
     @Override
     public OptimizerState exportState() {
-        OptimizerState s = new OptimizerState("rmsprop").putLong("steps", steps).putDoubles("lr", new double[] {lr});
+        OptimizerState s = OptimizerState.withProgress("rmsprop", steps, lr);
         for (ParameterBuffers b : buffers()) {
             b.exportTo(s);
         }
@@ -206,12 +206,8 @@ public final class RmsProp implements Optimizer {
     @Override
     public void importState(OptimizerState state) {
         state.requireKind("rmsprop");
-        long restoredSteps = state.longValue("steps");
-        if (restoredSteps < 0) {
-            throw new IllegalArgumentException("optimizer state (rmsprop) entry steps is negative: " + restoredSteps);
-        }
-        double restoredLr = state.doubles("lr")[0];
-        Sgd.checkRate(restoredLr);
+        long restoredSteps = state.steps();
+        double restoredLr = state.learningRate();
         ParameterBuffers.restoreAll(state, describe(), buffers());
         steps = restoredSteps;
         lr = restoredLr;

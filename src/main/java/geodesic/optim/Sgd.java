@@ -129,7 +129,7 @@ public final class Sgd implements Optimizer {
 
     @Override
     public OptimizerState exportState() {
-        OptimizerState s = new OptimizerState("sgd").putLong("steps", steps).putDoubles("lr", new double[] {lr});
+        OptimizerState s = OptimizerState.withProgress("sgd", steps, lr);
         if (buffers != null) {
             buffers.exportTo(s);
         }
@@ -146,12 +146,8 @@ public final class Sgd implements Optimizer {
     @Override
     public void importState(OptimizerState state) {
         state.requireKind("sgd");
-        long restoredSteps = state.longValue("steps");
-        if (restoredSteps < 0) {
-            throw new IllegalArgumentException("optimizer state (sgd) entry steps is negative: " + restoredSteps);
-        }
-        double restoredLr = state.doubles("lr")[0];
-        checkRate(restoredLr);
+        long restoredSteps = state.steps();
+        double restoredLr = state.learningRate();
         ParameterBuffers.restoreAll(state, describe(), buffers == null ? List.of() : List.of(buffers));
         steps = restoredSteps;
         lr = restoredLr;
