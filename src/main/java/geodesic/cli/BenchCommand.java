@@ -1,6 +1,8 @@
 package geodesic.cli;
 
 import geodesic.kernel.Parallelism;
+import geodesic.linalg.EigenPool;
+import geodesic.linalg.SymmetricEigensolver;
 import geodesic.nn.CrossEntropyLoss;
 import geodesic.nn.Mode;
 import geodesic.nn.Sequential;
@@ -9,6 +11,7 @@ import geodesic.tensor.Tensor;
 import java.io.PrintStream;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +22,12 @@ import java.util.SplittableRandom;
  * {@code geodesic bench train}: steady-state training throughput. Runs warm-up steps, then times a fixed number of
  * full training steps (forward, loss, backward, optimizer) on random 1x28x28 batches, whose values do not change
  * the work done, and prints {@code train model=... optimizer=... threads=... batch=... images_per_s=...
- * ms_per_step=... gc_percent=...}.
+ * ms_per_step=... gc_percent=... cpu_ms_per_step=... other_cpu_ms_per_step=...}.
+ *
+ * <p>{@code cpu_ms_per_step} is the CPU time of the training thread alone, {@code other_cpu_ms_per_step} that of
+ * every other thread of the JVM (kernel workers, the eigendecomposition pool, GC, JIT). With {@code --threads 1}
+ * the first is the step's own work and, unlike wall time, hardly changes when other processes load the machine,
+ * so it compares optimizers on a busy machine.
  */
 final class BenchCommand {
     private BenchCommand() {
@@ -50,26 +58,32 @@ final class BenchCommand {
             labels[i] = r.nextInt(10);
         }
         Tensor x = Tensor.wrap(pixels, batch, 1, 28, 28);
-        try (Parallelism team = Parallelism.of(threads)) {
+        try (Parallelism team = Parallelism.of(threads);
+             EigenPool rootPool = EigenPool.of(SymmetricEigensolver.active(), 1)) {
             Sequential net = (model.equals("cnn") ? geodesic.nn.Architectures.referenceCnn()
                     : geodesic.nn.Architectures.mlp()).parallelism(team).build(seed);
-            Optimizer optimizer = OptimizerOptions.create(o, optimizerName, net, team, steps + warmup);
+            Optimizer optimizer = OptimizerOptions.create(o, optimizerName, net, team, steps + warmup, rootPool);
             CrossEntropyLoss loss = new CrossEntropyLoss();
             for (int i = 0; i < warmup; i++) {
                 step(net, optimizer, loss, x, labels);
             }
+            ThreadMXBean threadBean = ManagementFactory.getThreadMXBean();
             long gc0 = gcMillis();
+            long cpu0 = threadBean.getCurrentThreadCpuTime();
+            long process0 = processCpuNanos();
             long t0 = System.nanoTime();
             for (int i = 0; i < steps; i++) {
                 step(net, optimizer, loss, x, labels);
             }
             double seconds = (System.nanoTime() - t0) * 1e-9;
+            double cpuMs = (threadBean.getCurrentThreadCpuTime() - cpu0) * 1e-6;
+            double otherCpuMs = (processCpuNanos() - process0) * 1e-6 - cpuMs;
             double gcPercent = 100.0 * (gcMillis() - gc0) / 1e3 / seconds;
             out.printf(Locale.ROOT,
                     "train model=%s optimizer=%s threads=%d batch=%d steps=%d images_per_s=%.0f ms_per_step=%.2f"
-                            + " gc_percent=%.2f%n",
+                            + " gc_percent=%.2f cpu_ms_per_step=%.2f other_cpu_ms_per_step=%.2f%n",
                     model, optimizerName, threads, batch, steps, steps * (double) batch / seconds,
-                    seconds * 1e3 / steps, gcPercent);
+                    seconds * 1e3 / steps, gcPercent, cpuMs / steps, Math.max(0, otherCpuMs) / steps);
         }
         return 0;
     }
@@ -80,6 +94,12 @@ final class BenchCommand {
         loss.forward(logits, labels);
         net.backward(loss.gradient());
         optimizer.step();
+    }
+
+    /** CPU time of the whole JVM, or 0 where the platform does not report it. */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? Math.max(0, os.getProcessCpuTime()) : 0;
     }
 
     private static long gcMillis() {

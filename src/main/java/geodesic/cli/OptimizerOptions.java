@@ -8,6 +8,7 @@ import geodesic.optim.Adam;
 import geodesic.optim.DiagonalPreconditioner;
 import geodesic.optim.FixedEpochSwitch;
 import geodesic.optim.IsotropySwitch;
+import geodesic.linalg.EigenPool;
 import geodesic.optim.KroneckerPreconditioner;
 import geodesic.optim.KroneckerSettings;
 import geodesic.optim.Optimizer;
@@ -30,7 +31,7 @@ final class OptimizerOptions {
     static final List<String> NAMES = List.of("sgd", "momentum", "adam", "amsgrad", "rmsprop", "adagrad", "diagonal",
             "kronecker", "tso-alra");
     static final Set<String> OPTIONS = Set.of("optimizer", "lr", "momentum", "weight-decay", "beta1", "beta2", "eps",
-            "switch-epoch", "switch", "patience", "preconditioner", "damping");
+            "switch-epoch", "switch", "patience", "preconditioner", "damping", "roots", "root-rank");
     static final Set<String> SWITCHES = Set.of("match-lr");
 
     private OptimizerOptions() {
@@ -60,8 +61,11 @@ final class OptimizerOptions {
      *
      * @param team           the kernel team the model uses; the Kronecker preconditioner runs its products on it
      * @param stepsPerEpoch  batches per epoch, for TSO-ALRA's per-epoch noise estimate
+     * @param pool           where the Kronecker preconditioner decomposes its factors unless {@code --roots sync}
+     *                       asks for decompositions on the training thread
      */
-    static Optimizer create(Options o, String name, Model model, Parallelism team, long stepsPerEpoch) {
+    static Optimizer create(Options o, String name, Model model, Parallelism team, long stepsPerEpoch,
+                            EigenPool pool) {
         double lr = learningRate(o, name);
         double wd = o.number("weight-decay", 0, 0, 1);
         return switch (name) {
@@ -74,14 +78,17 @@ final class OptimizerOptions {
                     o.number("eps", RmsProp.DEFAULT_EPS, 0, 1), wd, o.number("momentum", 0, 0, 1), false);
             case "adagrad" -> new Adagrad(model.parameters(), lr, 0, wd, 0, o.number("eps", Adagrad.DEFAULT_EPS, 0, 1));
             case "diagonal" -> PreconditionedSgd.diagonal(model.parameters(), lr);
-            case "kronecker" -> PreconditionedSgd.kronecker(model, lr, kroneckerSettings(o), team, null);
-            case "tso-alra" -> tsoAlra(o, model, lr, team, stepsPerEpoch);
+            case "kronecker" -> PreconditionedSgd.kronecker(model, lr, kroneckerSettings(o), team, rootPool(o, pool));
+            case "tso-alra" -> tsoAlra(o, model, lr, team, stepsPerEpoch, rootPool(o, pool));
             default -> throw new UsageException("unknown optimizer " + name);
         };
     }
 
     private static KroneckerSettings kroneckerSettings(Options o) {
         KroneckerSettings s = KroneckerSettings.defaults();
+        if (o.has("root-rank")) {
+            s = s.withRootRank(o.integer("root-rank", s.rootRank(), 0, 1_000_000));
+        }
         if (!o.has("damping")) {
             return s;
         }
@@ -89,10 +96,16 @@ final class OptimizerOptions {
         return s.withDamping(new Damping(d.form(), d.scale(), o.number("damping", 0, 0, 1e6)));
     }
 
-    private static TsoAlra tsoAlra(Options o, Model model, double lr, Parallelism team, long stepsPerEpoch) {
+    /** {@code pool}, or null (synchronous roots) when {@code --roots sync}. */
+    private static EigenPool rootPool(Options o, EigenPool pool) {
+        return o.choice("roots", "async", List.of("async", "sync")).equals("sync") ? null : pool;
+    }
+
+    private static TsoAlra tsoAlra(Options o, Model model, double lr, Parallelism team, long stepsPerEpoch,
+                                   EigenPool pool) {
         Preconditioner preconditioner = switch (o.choice("preconditioner", "kronecker", List.of("kronecker", "diagonal"))) {
             case "diagonal" -> DiagonalPreconditioner.withDefaults(model.parameters());
-            default -> new KroneckerPreconditioner(model, kroneckerSettings(o), team);
+            default -> new KroneckerPreconditioner(model, kroneckerSettings(o), team, pool);
         };
         String rule = o.choice("switch", "epoch", List.of("epoch", "plateau", "isotropy"));
         if (!rule.equals("epoch") && o.has("switch-epoch")) {

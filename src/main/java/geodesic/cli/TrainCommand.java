@@ -7,6 +7,8 @@ import geodesic.data.FashionMnistData;
 import geodesic.data.Subsample;
 import geodesic.data.TrainValidationSplit;
 import geodesic.kernel.Parallelism;
+import geodesic.linalg.EigenPool;
+import geodesic.linalg.SymmetricEigensolver;
 import geodesic.nn.Sequential;
 import geodesic.optim.LearningRateSchedule;
 import geodesic.optim.Optimizer;
@@ -114,11 +116,12 @@ final class TrainCommand {
             t.setDaemon(true);
             return t;
         });
-        try (Parallelism team = Parallelism.of(threads)) {
+        try (Parallelism team = Parallelism.of(threads);
+             EigenPool rootPool = EigenPool.of(SymmetricEigensolver.active(), 1)) {
             Sequential net = builder(model, train).parallelism(team).build(seed);
             out.printf(Locale.ROOT, "model: %s parameters=%d threads=%d%n", model, net.parameterCount(), threads);
             Optimizer optimizer = OptimizerOptions.create(o, optimizerName, net, team,
-                    (train.size() + batch - 1) / batch);
+                    (train.size() + batch - 1) / batch, rootPool);
             out.println("optimizer: " + optimizer.describe());
             List<EpochMetrics> history = new ArrayList<>();
             List<CsvMetricsWriter.Column> columns = new ArrayList<>();

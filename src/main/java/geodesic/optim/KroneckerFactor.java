@@ -81,6 +81,7 @@ public final class KroneckerFactor {
     private final float[] scratch;
     private final float[] columnSums;
     private float[] transposed;
+    private float[] rootWork;
     private long factorUpdates;
     private long traceUpdates;
     private double traceA;
@@ -293,8 +294,8 @@ public final class KroneckerFactor {
         requireFactors();
         Damping damping = settings.damping();
         try {
-            FactorRoot a = FactorRoot.of(solver.decompose(factorA, sizeA), damping, shrinkage(sizeA));
-            FactorRoot b = FactorRoot.of(solver.decompose(factorB, sizeB), damping, shrinkage(sizeB));
+            FactorRoot a = FactorRoot.of(solver.decompose(factorA, sizeA), damping, shrinkage(sizeA), rank(sizeA));
+            FactorRoot b = FactorRoot.of(solver.decompose(factorB, sizeB), damping, shrinkage(sizeB), rank(sizeB));
             return new KroneckerRoots(a, b, traceA, traceB, step);
         } catch (ArithmeticException e) {
             throw rootFailure(step, e);
@@ -314,9 +315,16 @@ public final class KroneckerFactor {
         double tb = traceB;
         double sa = shrinkage(sizeA);
         double sb = shrinkage(sizeB);
-        CompletableFuture<FactorRoot> a = pool.submit(factorA, sizeA, e -> FactorRoot.of(e, damping, sa));
-        CompletableFuture<FactorRoot> b = pool.submit(factorB, sizeB, e -> FactorRoot.of(e, damping, sb));
+        int ka = rank(sizeA);
+        int kb = rank(sizeB);
+        CompletableFuture<FactorRoot> a = pool.submit(factorA, sizeA, e -> FactorRoot.of(e, damping, sa, ka));
+        CompletableFuture<FactorRoot> b = pool.submit(factorB, sizeB, e -> FactorRoot.of(e, damping, sb, kb));
         return a.thenCombine(b, (ra, rb) -> new KroneckerRoots(ra, rb, ta, tb, step));
+    }
+
+    /** The rank a factor of size {@code n} keeps, 0 for all. */
+    private int rank(int n) {
+        return settings.truncates(n) ? settings.rootRank() : 0;
     }
 
     /** Dimension over effective sample count: how far a factor's eigenvalues are raised toward their mean. */
@@ -351,7 +359,8 @@ public final class KroneckerFactor {
 
     private void requireFits(KroneckerRoots r) {
         boolean factored = settings.damping().form() == Damping.Form.FACTORED;
-        if (r.a().n() != sizeA || r.b().n() != sizeB || (r.a().root() != null) != factored) {
+        if (r.a().n() != sizeA || r.b().n() != sizeB || (r.a().basis() == null) != factored
+                || r.a().rank() != rank(sizeA) || r.b().rank() != rank(sizeB)) {
             throw new IllegalArgumentException("layer " + layer + ": roots of size " + r.a().n() + " and "
                     + r.b().n() + " do not fit factors of size " + sizeA + " and " + sizeB + " with "
                     + settings.damping().describe() + " damping");
@@ -401,10 +410,12 @@ public final class KroneckerFactor {
             drift = (traceA / roots.traceA()) * (traceB / roots.traceB());
         }
         if (damping.form() == Damping.Form.FACTORED) {
-            matMul.gemm(false, false, sizeA, sizeB, sizeA, 1f, roots.a().root(), 0, sizeA, g, 0, sizeB,
-                    0f, scratch, 0, sizeB);
-            matMul.gemm(false, false, sizeA, sizeB, sizeB, (float) (1 / Math.sqrt(drift)), scratch, 0, sizeB,
-                    roots.b().root(), 0, sizeB, 0f, g, 0, sizeB);
+            int work = Math.max(roots.a().workspace(sizeB), roots.b().workspace(sizeA));
+            if (work > 0 && (rootWork == null || rootWork.length < work)) {
+                rootWork = new float[work];
+            }
+            roots.a().multiplyLeft(matMul, g, sizeB, scratch, rootWork);
+            roots.b().multiplyRight(matMul, scratch, sizeA, (float) (1 / Math.sqrt(drift)), g, rootWork);
             return;
         }
         double eps = damping.productEpsilon(roots.a().meanEigenvalue(), roots.b().meanEigenvalue());
@@ -480,6 +491,11 @@ public final class KroneckerFactor {
             state.putFloats(p + "root", f.root());
             return;
         }
+        if (f.top() != null) {
+            state.putFloats(p + "top", f.top()).putFloats(p + "topScales", f.topScales())
+                    .putDoubles(p + "tailScale", new double[] {f.tailScale()});
+            return;
+        }
         int n = f.n();
         double[] values = new double[n];
         float[] vectors = new float[n * n];
@@ -505,10 +521,18 @@ public final class KroneckerFactor {
 
     private FactorRoot importRoot(OptimizerState state, String p, int n) {
         double mean = state.doubles(p + "mean")[0];
+        int k = rank(n);
+        if (k > 0) {
+            float[] top = new float[k * n];
+            float[] scales = new float[k];
+            state.copyFloatsInto(p + "top", top);
+            state.copyFloatsInto(p + "topScales", scales);
+            return FactorRoot.truncated(n, top, scales, (float) state.doubles(p + "tailScale")[0], mean);
+        }
         if (settings.damping().form() == Damping.Form.FACTORED) {
             float[] root = new float[n * n];
             state.copyFloatsInto(p + "root", root);
-            return new FactorRoot(n, root, null, mean);
+            return FactorRoot.full(n, root, mean);
         }
         double[] values = state.doubles(p + "values");
         float[] vectors = new float[n * n];
@@ -517,6 +541,6 @@ public final class KroneckerFactor {
         for (int i = 0; i < wide.length; i++) {
             wide[i] = vectors[i];
         }
-        return new FactorRoot(n, null, SymmetricEigen.of(n, values, wide).toEigenbasis(), mean);
+        return FactorRoot.eigenbasis(SymmetricEigen.of(n, values, wide).toEigenbasis(), mean);
     }
 }

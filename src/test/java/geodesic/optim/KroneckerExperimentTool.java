@@ -46,7 +46,7 @@ import java.util.Locale;
  * A spec is {@code sgd}, {@code diagonal}, or {@code paper}/{@code defaults}/{@code reference} followed by comma-separated
  * overrides: {@code damping=f1e-6} (factored absolute), {@code e1e-6} (eigenbasis), {@code fr1e-3} /
  * {@code er1e-3} (relative); {@code trace=0|1}, {@code early=0|1}, {@code shrink=C}, {@code tint=N}, {@code tcov=N},
- * {@code sample=F}, {@code async=D} (asynchronous roots on a 1-thread pool with delay D), {@code lr=X}.
+ * {@code sample=F}, {@code rank=K} (roots of factors above 2K truncated to rank K; 0 = full), {@code async=D} (asynchronous roots on a 1-thread pool with delay D), {@code lr=X}.
  */
 public final class KroneckerExperimentTool {
     private static final PrintStream OUT = System.out;
@@ -124,6 +124,7 @@ public final class KroneckerExperimentTool {
                 case "tcov" -> s.withFactorInterval(Integer.parseInt(v));
                 case "sample" -> s.withConvSampleFraction(Double.parseDouble(v));
                 case "gamma" -> s.withGamma(Double.parseDouble(v));
+                case "rank" -> s.withRootRank(Integer.parseInt(v));
                 case "async" -> {
                     async = Integer.parseInt(v);
                     yield s.withAsyncDelay(async);

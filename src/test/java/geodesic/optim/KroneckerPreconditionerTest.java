@@ -248,11 +248,13 @@ class KroneckerPreconditionerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"synchronous", "asynchronous", "eigenbasis"})
+    @ValueSource(strings = {"synchronous", "asynchronous", "eigenbasis", "truncated"})
     void exportedStateResumesBitExactly(String mode) {
         KroneckerSettings s = KroneckerSettings.defaults().withRootInterval(3).withAsyncDelay(2);
         if (mode.equals("eigenbasis")) {
             s = s.withDamping(Damping.eigenbasis(1e-4).relative());
+        } else if (mode.equals("truncated")) {
+            s = s.withRootRank(2);
         }
         KroneckerSettings settings = s;
         try (EigenPool pool = EigenPool.of(SymmetricEigensolver.active(), 1)) {
