@@ -118,6 +118,21 @@ public final class EigenPool implements AutoCloseable {
         return run(() -> then.apply(solver.decompose(snapshot, n)));
     }
 
+    /**
+     * Computes the {@code k} largest eigenpairs of a snapshot of the float32 matrix {@code a}
+     * ({@link SymmetricEigensolver#decomposeLargest(float[], int, int)}) and applies {@code then} on the same pool
+     * thread.
+     *
+     * @throws IllegalArgumentException if {@code a.length != n * n}, {@code n < 1} or {@code k} not in {@code [1, n]}
+     * @throws IllegalStateException    if the pool was closed
+     */
+    public <T> CompletableFuture<T> submitLargest(float[] a, int n, int k, Function<LargestEigenpairs, T> then) {
+        SymmetricInput.checkShape(a.length, n);
+        SymmetricEigensolver.checkRank(n, k);
+        float[] snapshot = a.clone();
+        return run(() -> then.apply(solver.decomposeLargest(snapshot, n, k)));
+    }
+
     private <T> CompletableFuture<T> run(Supplier<T> task) {
         try {
             return CompletableFuture.supplyAsync(task, executor);

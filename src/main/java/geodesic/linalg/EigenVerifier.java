@@ -70,6 +70,68 @@ final class EigenVerifier {
         }
     }
 
+    /**
+     * Checks the {@code k} largest eigenpairs {@code e} against the exactly symmetric row-major {@code s}: sizes,
+     * finite ascending values not above the Frobenius norm, unit and mutually orthogonal neighbouring vectors, the
+     * trace, and the residuals of the smallest and largest pair.
+     *
+     * @throws ArithmeticException naming the failed check, the solver and the size
+     */
+    static void verifyLargest(LargestEigenpairs e, double[] s, int n, int k, String solver) {
+        if (e.n() != n || e.k() != k) {
+            throw invalid(solver, n, "it returned " + e.k() + " eigenpairs of size " + e.n() + " for " + k);
+        }
+        double frobeniusSquared = 0;
+        double trace = 0;
+        for (int i = 0; i < n; i++) {
+            trace += s[i * n + i];
+            for (int j = 0; j < n; j++) {
+                frobeniusSquared += s[i * n + j] * s[i * n + j];
+            }
+        }
+        double norm = Math.sqrt(frobeniusSquared);
+        double tol = TOLERANCE * Math.max(1, n) * norm;
+        if (!(Math.abs(e.trace() - trace) <= tol)) {
+            throw invalid(solver, n, "it reports trace " + e.trace() + " but the trace is " + trace);
+        }
+        for (int i = 0; i < k; i++) {
+            double v = e.value(i);
+            if (!Double.isFinite(v) || Math.abs(v) > norm + tol) {
+                throw invalid(solver, n, "eigenvalue " + i + " of the largest " + k + " is " + v);
+            }
+            if (i > 0 && v < e.value(i - 1)) {
+                throw invalid(solver, n, "eigenvalues are not ascending at " + i);
+            }
+            double self = 0;
+            double cross = 0;
+            for (int x = 0; x < n; x++) {
+                self += e.vectorComponent(i, x) * e.vectorComponent(i, x);
+                cross += i > 0 ? e.vectorComponent(i - 1, x) * e.vectorComponent(i, x) : 0;
+            }
+            if (!(Math.abs(self - 1) <= TOLERANCE * Math.max(1, n))) {
+                throw invalid(solver, n, "eigenvector " + i + " has squared norm " + self);
+            }
+            if (!(Math.abs(cross) <= TOLERANCE * Math.max(1, n))) {
+                throw invalid(solver, n, "eigenvectors " + (i - 1) + " and " + i + " have dot product " + cross);
+            }
+        }
+        for (int i : new int[] {0, k - 1}) {
+            double sumSquares = 0;
+            for (int x = 0; x < n; x++) {
+                double av = 0;
+                for (int y = 0; y < n; y++) {
+                    av += s[x * n + y] * e.vectorComponent(i, y);
+                }
+                double r = av - e.value(i) * e.vectorComponent(i, x);
+                sumSquares += r * r;
+            }
+            if (!(Math.sqrt(sumSquares) <= tol)) {
+                throw invalid(solver, n, "eigenpair " + i + " of the largest " + k + " has residual "
+                        + Math.sqrt(sumSquares));
+            }
+        }
+    }
+
     private static double dot(SymmetricEigen e, int x, int y, int n) {
         double sum = 0;
         for (int i = 0; i < n; i++) {

@@ -36,6 +36,36 @@ final class LapackEigensolver implements SymmetricEigensolver {
         return driver.solverName();
     }
 
+    /**
+     * For {@link LapackDriver#DSYEVD}, {@code dsyevr} restricted to the index range {@code n-k+1 .. n} (dsyevd has no
+     * partial mode); for {@link LapackDriver#DSYEVR}, the full decomposition truncated, so that a robust chain's
+     * fallback takes another path than its first attempt.
+     */
+    @Override
+    public LargestEigenpairs decomposeLargest(double[] a, int n, int k) {
+        SymmetricEigensolver.checkRank(n, k);
+        double[] s = SymmetricInput.symmetrizedCopy(a, n);
+        if (driver == LapackDriver.DSYEVR || k == n) {
+            return LargestEigenpairs.largestOf(decomposeSymmetric(s, n), k);
+        }
+        double trace = 0;
+        for (int i = 0; i < n; i++) {
+            trace += s[i * n + i];
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment matrix = arena.allocate(JAVA_DOUBLE, (long) n * n);
+            MemorySegment.copy(s, 0, matrix, JAVA_DOUBLE, 0, n * n);
+            MemorySegment w = arena.allocate(JAVA_DOUBLE, n);
+            MemorySegment z = arena.allocate(JAVA_DOUBLE, (long) n * k);
+            OpenBlas.dsyevrLargest(n, k, matrix, w, z);
+            double[] values = new double[k];
+            double[] vectors = new double[k * n];
+            MemorySegment.copy(w, JAVA_DOUBLE, 0, values, 0, k);
+            MemorySegment.copy(z, JAVA_DOUBLE, 0, vectors, 0, k * n);
+            return LargestEigenpairs.of(n, values, vectors, trace);
+        }
+    }
+
     private SymmetricEigen decomposeSymmetric(double[] s, int n) {
         int elements = n * n;
         try (Arena arena = Arena.ofConfined()) {

@@ -284,6 +284,47 @@ public final class OpenBlas {
         }
     }
 
+    /**
+     * The {@code k} largest eigenvalues and eigenvectors of the symmetric column-major {@code n x n} matrix {@code a}
+     * ({@code LAPACKE_dsyevr_work}, jobz = V, range = I, {@code il = n - k + 1}, {@code iu = n}). Reads the lower
+     * triangle of {@code a} and destroys it; {@code w} ({@code n} doubles) receives the {@code k} eigenvalues in
+     * ascending order first, {@code z} ({@code n x k}, column-major) their eigenvectors.
+     *
+     * @throws IllegalArgumentException if LAPACK reports an illegal argument
+     * @throws ArithmeticException      if LAPACK reports an internal failure or returns other than {@code k}
+     *                                  eigenvalues
+     */
+    static void dsyevrLargest(int n, int k, MemorySegment a, MemorySegment w, MemorySegment z) {
+        OpenBlasBindings h = bindings();
+        String routine = "LAPACKE_dsyevr_work (largest " + k + ")";
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment found = arena.allocate(JAVA_INT);
+            MemorySegment isuppz = arena.allocate(JAVA_INT, 2L * Math.max(1, k));
+            MemorySegment workQuery = arena.allocate(JAVA_DOUBLE);
+            MemorySegment iworkQuery = arena.allocate(JAVA_INT);
+            int info = (int) h.lapackeDsyevrWork.invokeExact(Layout.COLUMN_MAJOR.code(),
+                    EigenJob.VALUES_AND_VECTORS.code(), EigenRange.INDEX.code(), Uplo.LOWER.lapack(), n, a, n,
+                    0.0, 0.0, n - k + 1, n, 0.0, found, w, z, n, isuppz, workQuery, -1, iworkQuery, -1);
+            checkInfo(routine + " (workspace query)", info, n);
+            int lwork = workspaceSize(routine,
+                    Math.max((long) Math.ceil(workQuery.get(JAVA_DOUBLE, 0)), 26L * Math.max(1, n)), n);
+            int liwork = workspaceSize(routine, Math.max(iworkQuery.get(JAVA_INT, 0), 10L * Math.max(1, n)), n);
+            MemorySegment work = arena.allocate(JAVA_DOUBLE, lwork);
+            MemorySegment iwork = arena.allocate(JAVA_INT, liwork);
+            info = (int) h.lapackeDsyevrWork.invokeExact(Layout.COLUMN_MAJOR.code(),
+                    EigenJob.VALUES_AND_VECTORS.code(), EigenRange.INDEX.code(), Uplo.LOWER.lapack(), n, a, n,
+                    0.0, 0.0, n - k + 1, n, 0.0, found, w, z, n, isuppz, work, lwork, iwork, liwork);
+            checkInfo(routine, info, n);
+            int m = found.get(JAVA_INT, 0);
+            if (m != k) {
+                throw new ArithmeticException(routine + " returned " + m + " of " + k + " eigenvalues for a "
+                        + n + "x" + n + " matrix");
+            }
+        } catch (Throwable t) {
+            throw rethrow(routine, t);
+        }
+    }
+
     /** Maps a LAPACK {@code info} code: negative is an illegal argument, positive a numerical failure. */
     static void checkInfo(String routine, int info, int n) {
         if (info < 0) {

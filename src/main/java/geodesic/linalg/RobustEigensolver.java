@@ -3,6 +3,7 @@ package geodesic.linalg;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
+import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -48,14 +49,31 @@ final class RobustEigensolver implements SymmetricEigensolver {
         return name;
     }
 
+    /** Tries each stage's partial decomposition in turn; results are checked by {@link EigenVerifier#verifyLargest}. */
+    @Override
+    public LargestEigenpairs decomposeLargest(double[] a, int n, int k) {
+        SymmetricEigensolver.checkRank(n, k);
+        double[] s = SymmetricInput.symmetrizedCopy(a, n);
+        return firstValid(n, stage -> {
+            LargestEigenpairs result = stage.decomposeLargest(s, n, k);
+            EigenVerifier.verifyLargest(result, s, n, k, stage.name());
+            return result;
+        });
+    }
+
     private SymmetricEigen decomposeSymmetric(double[] s, int n) {
+        return firstValid(n, stage -> {
+            SymmetricEigen result = stage.decompose(s, n);
+            EigenVerifier.verify(result, s, n, stage.name());
+            return result;
+        });
+    }
+
+    private <T> T firstValid(int n, Function<SymmetricEigensolver, T> attempt) {
         List<RuntimeException> failures = new ArrayList<>();
         for (int i = 0; i < stages.size(); i++) {
-            SymmetricEigensolver stage = stages.get(i);
             try {
-                SymmetricEigen result = stage.decompose(s, n);
-                EigenVerifier.verify(result, s, n, stage.name());
-                return result;
+                return attempt.apply(stages.get(i));
             } catch (RuntimeException e) {
                 // The input was validated above, so any failure here is the stage's, not the caller's.
                 failures.add(e);

@@ -33,6 +33,38 @@ public interface SymmetricEigensolver {
     String name();
 
     /**
+     * The {@code k} largest eigenpairs of the symmetric row-major {@code n x n} matrix {@code a} and its trace. This
+     * default decomposes fully and keeps the last {@code k}; the LAPACK solver computes only those {@code k}
+     * ({@code dsyevr} with an index range), which is several times cheaper for {@code k << n}.
+     *
+     * @throws IllegalArgumentException as {@link #decompose(double[], int)}, or if {@code k} is not in
+     *                                  {@code [1, n]}
+     * @throws ArithmeticException      as {@link #decompose(double[], int)}
+     */
+    default LargestEigenpairs decomposeLargest(double[] a, int n, int k) {
+        checkRank(n, k);
+        return LargestEigenpairs.largestOf(decompose(a, n), k);
+    }
+
+    /** The float32 variant of {@link #decomposeLargest(double[], int, int)}, widened to float64. */
+    default LargestEigenpairs decomposeLargest(float[] a, int n, int k) {
+        checkRank(n, k);
+        return decomposeLargest(SymmetricInput.symmetrizedCopy(a, n), n, k);
+    }
+
+    /**
+     * Checks that {@code k} eigenpairs can be taken from an {@code n x n} matrix.
+     *
+     * @throws IllegalArgumentException if {@code k} is not in {@code [1, n]}
+     */
+    static void checkRank(int n, int k) {
+        if (k < 1 || k > n) {
+            throw new IllegalArgumentException("cannot take the " + k + " largest eigenpairs of a " + n + "x" + n
+                    + " matrix: need 1 <= k <= n");
+        }
+    }
+
+    /**
      * The solver Geodesic uses, chosen once per JVM and logged in one line: if OpenBLAS loads, the robust chain
      * {@code lapack-dsyevd -> lapack-dsyevr -> java-householder-ql}; otherwise the pure-Java solver (wrapped in the
      * same result checks), with a warning naming the reason. {@code -Dgeodesic.eigensolver=java} forces the

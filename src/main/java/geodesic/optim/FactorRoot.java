@@ -2,6 +2,7 @@ package geodesic.optim;
 
 import geodesic.kernel.MatMul;
 import geodesic.linalg.Eigenbasis;
+import geodesic.linalg.LargestEigenpairs;
 import geodesic.linalg.SymmetricEigen;
 
 /**
@@ -43,11 +44,10 @@ record FactorRoot(int n, float[] root, float[] top, float[] topScales, float tai
     }
 
     /**
-     * Builds the form {@code damping} needs from a decomposition, with the eigenvalues first raised by
-     * {@code shrinkage} times their mean, keeping only the {@code rank} largest eigenpairs when {@code rank > 0}
-     * (factored form only); runs the {@code O(n^3)} root product of the full factored form.
+     * Builds the form {@code damping} needs from a full decomposition, with the eigenvalues first raised by
+     * {@code shrinkage} times their mean; runs the {@code O(n^3)} root product of the factored form.
      */
-    static FactorRoot of(SymmetricEigen e, Damping damping, double shrinkage, int rank) {
+    static FactorRoot of(SymmetricEigen e, Damping damping, double shrinkage) {
         int n = e.n();
         double mean = 0;
         for (int j = 0; j < n; j++) {
@@ -56,9 +56,7 @@ record FactorRoot(int n, float[] root, float[] top, float[] topScales, float tai
         mean /= n;
         double shift = shrinkage * mean;
         if (damping.form() == Damping.Form.FACTORED) {
-            double eps = damping.factorEpsilon(mean) + shift;
-            return rank > 0 && rank < n ? truncate(e, rank, eps, mean)
-                    : full(n, e.inverseRoot(0.5, eps), mean);
+            return full(n, e.inverseRoot(0.5, damping.factorEpsilon(mean) + shift), mean);
         }
         if (shift == 0) {
             return eigenbasis(e.toEigenbasis(), mean);
@@ -70,21 +68,28 @@ record FactorRoot(int n, float[] root, float[] top, float[] topScales, float tai
         return eigenbasis(SymmetricEigen.of(n, values, e.vectors()).toEigenbasis(), mean);
     }
 
-    private static FactorRoot truncate(SymmetricEigen e, int k, double eps, double mean) {
-        int n = e.n();
-        int tail = n - k;
-        double tailSum = 0;
-        for (int j = 0; j < tail; j++) {
-            tailSum += Math.max(e.value(j), 0);
+    /**
+     * The truncated factored form from the {@code k} largest eigenpairs: the mean eigenvalue is the trace over
+     * {@code n} (clamped at 0), the discarded eigenvalues are replaced by their mean, and all are raised by
+     * {@code shrinkage} times the mean eigenvalue before damping.
+     *
+     * @throws IllegalArgumentException if {@code damping} is not factored
+     */
+    static FactorRoot truncated(LargestEigenpairs e, Damping damping, double shrinkage) {
+        if (damping.form() != Damping.Form.FACTORED) {
+            throw new IllegalArgumentException("truncated roots need factored damping, got " + damping.describe());
         }
-        double c = 1 / Math.sqrt(tailSum / tail + eps);
+        int n = e.n();
+        int k = e.k();
+        double mean = Math.max(0, e.trace()) / n;
+        double eps = damping.factorEpsilon(mean) + shrinkage * mean;
+        double c = 1 / Math.sqrt(e.remainingMean() + eps);
         float[] top = new float[k * n];
         float[] scales = new float[k];
         for (int i = 0; i < k; i++) {
-            int j = tail + i;
-            scales[i] = (float) (1 / Math.sqrt(Math.max(e.value(j), 0) + eps) - c);
+            scales[i] = (float) (1 / Math.sqrt(Math.max(e.value(i), 0) + eps) - c);
             for (int x = 0; x < n; x++) {
-                top[i * n + x] = (float) e.vectorComponent(j, x);
+                top[i * n + x] = (float) e.vectorComponent(i, x);
             }
         }
         return truncated(n, top, scales, (float) c, mean);

@@ -294,8 +294,8 @@ public final class KroneckerFactor {
         requireFactors();
         Damping damping = settings.damping();
         try {
-            FactorRoot a = FactorRoot.of(solver.decompose(factorA, sizeA), damping, shrinkage(sizeA), rank(sizeA));
-            FactorRoot b = FactorRoot.of(solver.decompose(factorB, sizeB), damping, shrinkage(sizeB), rank(sizeB));
+            FactorRoot a = root(solver, factorA, sizeA, damping);
+            FactorRoot b = root(solver, factorB, sizeB, damping);
             return new KroneckerRoots(a, b, traceA, traceB, step);
         } catch (ArithmeticException e) {
             throw rootFailure(step, e);
@@ -315,11 +315,22 @@ public final class KroneckerFactor {
         double tb = traceB;
         double sa = shrinkage(sizeA);
         double sb = shrinkage(sizeB);
-        int ka = rank(sizeA);
-        int kb = rank(sizeB);
-        CompletableFuture<FactorRoot> a = pool.submit(factorA, sizeA, e -> FactorRoot.of(e, damping, sa, ka));
-        CompletableFuture<FactorRoot> b = pool.submit(factorB, sizeB, e -> FactorRoot.of(e, damping, sb, kb));
+        CompletableFuture<FactorRoot> a = submitRoot(pool, factorA, sizeA, damping, sa);
+        CompletableFuture<FactorRoot> b = submitRoot(pool, factorB, sizeB, damping, sb);
         return a.thenCombine(b, (ra, rb) -> new KroneckerRoots(ra, rb, ta, tb, step));
+    }
+
+    private FactorRoot root(SymmetricEigensolver solver, float[] factor, int n, Damping damping) {
+        int k = rank(n);
+        return k > 0 ? FactorRoot.truncated(solver.decomposeLargest(factor, n, k), damping, shrinkage(n))
+                : FactorRoot.of(solver.decompose(factor, n), damping, shrinkage(n));
+    }
+
+    private CompletableFuture<FactorRoot> submitRoot(EigenPool pool, float[] factor, int n, Damping damping,
+                                                     double shrinkage) {
+        int k = rank(n);
+        return k > 0 ? pool.submitLargest(factor, n, k, e -> FactorRoot.truncated(e, damping, shrinkage))
+                : pool.submit(factor, n, e -> FactorRoot.of(e, damping, shrinkage));
     }
 
     /** The rank a factor of size {@code n} keeps, 0 for all. */

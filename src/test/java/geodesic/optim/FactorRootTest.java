@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import geodesic.kernel.KernelProvider;
 import geodesic.kernel.MatMul;
 import geodesic.kernel.Parallelism;
+import geodesic.linalg.LargestEigenpairs;
 import geodesic.linalg.SymmetricEigen;
 import geodesic.linalg.SymmetricEigensolver;
 import java.util.SplittableRandom;
@@ -105,7 +106,7 @@ class FactorRootTest {
             values[j] = 0.02 + j * (1 + r.nextDouble());
         }
         SymmetricEigen e = withSpectrum(values, n * 31L);
-        FactorRoot truncated = FactorRoot.of(e, DAMPING, 0.1, k);
+        FactorRoot truncated = FactorRoot.truncated(LargestEigenpairs.largestOf(e, k), DAMPING, 0.1);
         assertEquals(k, truncated.rank());
         double[] full = e.inverseRootDouble(0.5, DAMPING.factorEpsilon(0) + 0.1 * mean(values));
 
@@ -134,7 +135,7 @@ class FactorRootTest {
         }
         values[0] = -1e-9;
         SymmetricEigen e = withSpectrum(values, n * 7L);
-        FactorRoot truncated = FactorRoot.of(e, DAMPING, 0, k);
+        FactorRoot truncated = FactorRoot.truncated(LargestEigenpairs.largestOf(e, k), DAMPING, 0);
         double eps = DAMPING.factorEpsilon(0);
         double tail = 0;
         for (int j = 0; j < n - k; j++) {

@@ -1,8 +1,11 @@
 package geodesic.linalg.ffm;
 
-/** The LAPACK {@code range} argument of {@code dsyevr}: which eigenvalues to compute. Geodesic always wants all. */
+/** The LAPACK {@code range} argument of {@code dsyevr}: which eigenvalues to compute. */
 public enum EigenRange {
-    ALL('A');
+    /** All eigenvalues. */
+    ALL('A'),
+    /** Eigenvalues {@code il} to {@code iu} (1-based, ascending). */
+    INDEX('I');
 
     private final byte code;
 
