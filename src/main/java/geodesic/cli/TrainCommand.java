@@ -8,8 +8,11 @@ import geodesic.data.Subsample;
 import geodesic.data.TrainValidationSplit;
 import geodesic.kernel.Parallelism;
 import geodesic.nn.Sequential;
+import geodesic.optim.KroneckerPreconditioner;
 import geodesic.optim.LearningRateSchedule;
 import geodesic.optim.Optimizer;
+import geodesic.optim.PreconditionedSgd;
+import geodesic.optim.Preconditioner;
 import geodesic.optim.SwitchEvent;
 import geodesic.optim.TsoAlra;
 import geodesic.train.CheckpointDirectory;
@@ -140,6 +143,10 @@ final class TrainCommand {
                         () -> tso.switchEvent().map(e -> Integer.toString(e.epoch())).orElse("")));
                 switchReporter = new SwitchReporter(tso, out);
             }
+            KroneckerPreconditioner kronecker = kroneckerOf(optimizer);
+            if (kronecker != null) {
+                columns.add(new CsvMetricsWriter.Column("root_failures", () -> Long.toString(kronecker.rootFailures())));
+            }
             Trainer.Builder builder = Trainer.builder(net, optimizer).listener(switchReporter);
             if (checkpointDir != null) {
                 CheckpointDirectory dir = CheckpointDirectory.open(Path.of(checkpointDir), 2);
@@ -214,6 +221,13 @@ final class TrainCommand {
             OutputPaths.requireWritableDirectory("train: --" + (o.has("checkpoint-dir") ? "checkpoint-dir" : "resume"),
                     Path.of(checkpoints));
         }
+    }
+
+    /** The Kronecker preconditioner {@code optimizer} applies, or null. */
+    private static KroneckerPreconditioner kroneckerOf(Optimizer optimizer) {
+        Preconditioner p = optimizer instanceof PreconditionedSgd s ? s.preconditioner()
+                : optimizer instanceof TsoAlra t ? t.preconditioner() : null;
+        return p instanceof KroneckerPreconditioner k ? k : null;
     }
 
     /**
