@@ -30,7 +30,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * its switch, with synchronous roots and with asynchronous roots on an {@link EigenPool}. The schedule is shrunk so
  * that everything happens inside the 21 steps: factors every 2 steps from half of each batch's images (conv layer),
  * roots at step 1 and every 2 steps, installed 3 steps after submission (so after step 4 two refreshes are pending
- * per layer), and the switch to SGD after epoch 1 (step 7), with a refresh still pending then.
+ * per layer), and the switch to SGD after epoch 1 (step 7), with a refresh still pending then. TSO-ALRA knows the
+ * epoch length, so its noise-isotropy sketch also samples the end of epoch 1, across the cuts.
  */
 class KroneckerResumeBitExactTest {
     private static final KroneckerSettings SETTINGS = KroneckerSettings.defaults().withFactorInterval(2)
@@ -58,7 +59,8 @@ class KroneckerResumeBitExactTest {
     private static Fixtures.OptimizerFactory tsoAlra(boolean async) {
         Function<Model, TsoAlra> make = m -> TsoAlra.builder(m.parameters(),
                         new KroneckerPreconditioner(m, SETTINGS, Parallelism.sequential(), async ? pool : null))
-                .learningRate(0.005).momentum(0.9).switchAfterEpoch(1).matchLearningRate(true).build();
+                .learningRate(0.005).momentum(0.9).switchAfterEpoch(1).matchLearningRate(true)
+                .stepsPerEpoch(7).build();
         return new Fixtures.OptimizerFactory("tso-alra kronecker, " + (async ? "asynchronous" : "synchronous")
                 + " roots, switch after epoch 1", make::apply);
     }
