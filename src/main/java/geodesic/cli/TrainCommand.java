@@ -151,15 +151,14 @@ final class TrainCommand {
             if (checkpointDir != null) {
                 CheckpointDirectory dir = CheckpointDirectory.open(Path.of(checkpointDir), 2);
                 if (resumeFrom != null) {
-                    CheckpointDirectory.Loaded l = resumeFrom;
-                    TrainingProgress p = l.checkpoint().progress();
+                    TrainingProgress p = resumeFrom.checkpoint().progress();
                     if (p.epoch() > epochs) {
-                        out.println("nothing to do: " + l.file() + " is past epoch " + epochs);
+                        out.println("nothing to do: " + resumeFrom.file() + " is past epoch " + epochs);
                         return 0;
                     }
-                    builder.resume(l.checkpoint());
+                    builder.resume(resumeFrom.checkpoint());
                     out.printf(Locale.ROOT, "resumed from step %d (epoch %d, batch %d) of %s%n", p.globalStep(),
-                            p.epoch(), p.batch(), l.file());
+                            p.epoch(), p.batch(), resumeFrom.file());
                 }
                 builder.checkpoints(CheckpointListener.every(dir, checkpointEvery, 1, String.join(" ", args)));
             }
