@@ -47,6 +47,7 @@ final class BenchCommand {
         int steps = o.integer("steps", model.equals("cnn") ? 200 : 1000, 1, 10_000_000);
         int warmup = o.integer("warmup", Math.max(20, steps / 5), 0, 10_000_000);
         long seed = o.integer("seed", 0, 0, Integer.MAX_VALUE);
+        OptimizerOptions.check(o, optimizerName);
 
         SplittableRandom r = new SplittableRandom(seed);
         float[] pixels = new float[batch * 784];

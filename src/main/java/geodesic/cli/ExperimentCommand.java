@@ -42,6 +42,7 @@ final class ExperimentCommand {
         }
         Options o = Options.parse("experiment", args.subList(1, args.size()), Set.of("out", "threads", "data"),
                 Set.of("smoke"));
+        Integer threads = o.has("threads") ? o.integer("threads", 1, 1, 4096) : null;
         ExperimentConfig config = ExperimentConfig.read(Path.of(args.get(0)));
         if (o.flag("smoke")) {
             config = config.smoke();
@@ -49,12 +50,14 @@ final class ExperimentCommand {
         if (o.has("out")) {
             config = config.withOutput(Path.of(o.string("out", null)));
         }
-        if (o.has("threads")) {
-            config = config.withThreads(o.integer("threads", 1, 1, 4096));
+        if (threads != null) {
+            config = config.withThreads(threads);
         }
         if (o.has("data")) {
             config = config.withDataSource(o.string("data", null));
         }
+        OutputPaths.requireWritableDirectory(o.has("out") ? "experiment: --out" : "experiment: output directory",
+                config.output());
         OptimizerCatalog catalog = OptimizerCatalog.standard();
         out.printf(Locale.ROOT, "experiment name=%s runs=%d output=%s threads=%d%n", config.name(),
                 config.runs().size(), config.output(), config.threads());

@@ -3,6 +3,12 @@ package geodesic.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.util.Arrays;
 import java.util.List;
 
@@ -50,8 +56,30 @@ public final class Main {
             return 2;
         } catch (IOException | UncheckedIOException | IllegalArgumentException | ArithmeticException e) {
             // Missing data, unreadable files, invalid configurations, divergence: the user's to fix, so one line.
-            err.println("geodesic: error: " + e.getMessage());
+            err.println("geodesic: error: " + describe(e));
             return 1;
         }
+    }
+
+    /**
+     * The message, completed with what went wrong when it came from a file-system exception whose message is only
+     * a path, e.g. {@code "cannot write runs/x/metrics.csv: runs/x: not a directory"}.
+     */
+    static String describe(Exception e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof FileSystemException f && f.getReason() == null) {
+                String reason = switch (f) {
+                    case NoSuchFileException x -> "no such file or directory";
+                    case AccessDeniedException x -> "permission denied";
+                    case FileAlreadyExistsException x -> "already exists";
+                    case NotDirectoryException x -> "not a directory";
+                    case DirectoryNotEmptyException x -> "directory not empty";
+                    default -> f.getClass().getSimpleName();
+                };
+                return message + ": " + reason;
+            }
+        }
+        return message;
     }
 }

@@ -57,6 +57,25 @@ final class OptimizerOptions {
     }
 
     /**
+     * Reads every optimizer option given, as {@link #create} would, so that a bad value or combination is reported
+     * before any data is loaded or model built.
+     *
+     * @throws UsageException naming the first bad option and its value
+     */
+    static void check(Options o, String name) {
+        learningRate(o, name);
+        weightDecay(o);
+        momentum(o, 0);
+        beta1(o);
+        beta2(o);
+        eps(o, 0);
+        kroneckerSettings(o);
+        roots(o);
+        preconditioner(o);
+        switchRule(o);
+    }
+
+    /**
      * Builds the named optimizer over {@code model}'s parameters.
      *
      * @param team           the kernel team the model uses; the Kronecker preconditioner runs its products on it
@@ -67,21 +86,44 @@ final class OptimizerOptions {
     static Optimizer create(Options o, String name, Model model, Parallelism team, long stepsPerEpoch,
                             EigenPool pool) {
         double lr = learningRate(o, name);
-        double wd = o.number("weight-decay", 0, 0, 1);
+        double wd = weightDecay(o);
         return switch (name) {
             case "sgd" -> new Sgd(model.parameters(), lr, 0, 0, false, wd);
-            case "momentum" -> new Sgd(model.parameters(), lr, o.number("momentum", 0.9, 0, 1), 0, false, wd);
-            case "adam", "amsgrad" -> new Adam(model.parameters(), lr, o.number("beta1", Adam.DEFAULT_BETA1, 0, 1),
-                    o.number("beta2", Adam.DEFAULT_BETA2, 0, 1), o.number("eps", Adam.DEFAULT_EPS, 0, 1), wd,
-                    name.equals("amsgrad"));
+            case "momentum" -> new Sgd(model.parameters(), lr, momentum(o, 0.9), 0, false, wd);
+            case "adam", "amsgrad" -> new Adam(model.parameters(), lr, beta1(o), beta2(o), eps(o, Adam.DEFAULT_EPS),
+                    wd, name.equals("amsgrad"));
             case "rmsprop" -> new RmsProp(model.parameters(), lr, RmsProp.DEFAULT_ALPHA,
-                    o.number("eps", RmsProp.DEFAULT_EPS, 0, 1), wd, o.number("momentum", 0, 0, 1), false);
-            case "adagrad" -> new Adagrad(model.parameters(), lr, 0, wd, 0, o.number("eps", Adagrad.DEFAULT_EPS, 0, 1));
+                    eps(o, RmsProp.DEFAULT_EPS), wd, momentum(o, 0), false);
+            case "adagrad" -> new Adagrad(model.parameters(), lr, 0, wd, 0, eps(o, Adagrad.DEFAULT_EPS));
             case "diagonal" -> PreconditionedSgd.diagonal(model.parameters(), lr);
             case "kronecker" -> PreconditionedSgd.kronecker(model, lr, kroneckerSettings(o), team, rootPool(o, pool));
             case "tso-alra" -> tsoAlra(o, model, lr, team, stepsPerEpoch, rootPool(o, pool));
             default -> throw new UsageException("unknown optimizer " + name);
         };
+    }
+
+    private static double weightDecay(Options o) {
+        return o.number("weight-decay", 0, 0, 1);
+    }
+
+    private static double momentum(Options o, double fallback) {
+        return o.number("momentum", fallback, 0, 1);
+    }
+
+    private static double beta1(Options o) {
+        return o.number("beta1", Adam.DEFAULT_BETA1, 0, 1);
+    }
+
+    private static double beta2(Options o) {
+        return o.number("beta2", Adam.DEFAULT_BETA2, 0, 1);
+    }
+
+    private static double eps(Options o, double fallback) {
+        return o.number("eps", fallback, 0, 1);
+    }
+
+    private static String preconditioner(Options o) {
+        return o.choice("preconditioner", "kronecker", List.of("kronecker", "diagonal"));
     }
 
     private static KroneckerSettings kroneckerSettings(Options o) {
@@ -98,30 +140,37 @@ final class OptimizerOptions {
 
     /** {@code pool}, or null (synchronous roots) when {@code --roots sync}. */
     private static EigenPool rootPool(Options o, EigenPool pool) {
-        return o.choice("roots", "async", List.of("async", "sync")).equals("sync") ? null : pool;
+        return roots(o).equals("sync") ? null : pool;
+    }
+
+    private static String roots(Options o) {
+        return o.choice("roots", "async", List.of("async", "sync"));
     }
 
     private static TsoAlra tsoAlra(Options o, Model model, double lr, Parallelism team, long stepsPerEpoch,
                                    EigenPool pool) {
-        Preconditioner preconditioner = switch (o.choice("preconditioner", "kronecker", List.of("kronecker", "diagonal"))) {
+        Preconditioner preconditioner = switch (preconditioner(o)) {
             case "diagonal" -> DiagonalPreconditioner.withDefaults(model.parameters());
             default -> new KroneckerPreconditioner(model, kroneckerSettings(o), team, pool);
         };
+        return TsoAlra.builder(model.parameters(), preconditioner)
+                .learningRate(lr)
+                .switchRule(switchRule(o))
+                .matchLearningRate(o.flag("match-lr"))
+                .stepsPerEpoch(Math.max(1, stepsPerEpoch))
+                .build();
+    }
+
+    private static SwitchRule switchRule(Options o) {
         String rule = o.choice("switch", "epoch", List.of("epoch", "plateau", "isotropy"));
         if (!rule.equals("epoch") && o.has("switch-epoch")) {
             throw new UsageException("--switch-epoch goes with --switch epoch, not --switch " + rule);
         }
-        SwitchRule switchRule = switch (rule) {
+        return switch (rule) {
             case "plateau" -> new ValidationPlateauSwitch(o.integer("patience", 3, 1, 100_000));
             case "isotropy" -> new IsotropySwitch(IsotropySwitch.DEFAULT_THRESHOLD,
                     o.integer("patience", IsotropySwitch.DEFAULT_PATIENCE, 1, 100_000), 1);
             default -> new FixedEpochSwitch(o.integer("switch-epoch", TsoAlra.DEFAULT_SWITCH_EPOCH, 1, 100_000));
         };
-        return TsoAlra.builder(model.parameters(), preconditioner)
-                .learningRate(lr)
-                .switchRule(switchRule)
-                .matchLearningRate(o.flag("match-lr"))
-                .stepsPerEpoch(Math.max(1, stepsPerEpoch))
-                .build();
     }
 }

@@ -10,8 +10,11 @@ import geodesic.kernel.Parallelism;
 import geodesic.linalg.EigenPool;
 import geodesic.linalg.SymmetricEigensolver;
 import geodesic.nn.Sequential;
+import geodesic.optim.KroneckerPreconditioner;
 import geodesic.optim.LearningRateSchedule;
 import geodesic.optim.Optimizer;
+import geodesic.optim.PreconditionedSgd;
+import geodesic.optim.Preconditioner;
 import geodesic.optim.SwitchEvent;
 import geodesic.optim.TsoAlra;
 import geodesic.train.CheckpointDirectory;
@@ -28,6 +31,7 @@ import geodesic.train.experiment.ExperimentData;
 import geodesic.train.experiment.ModelCatalog;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -85,12 +89,19 @@ final class TrainCommand {
         Path outDir = Path.of(o.string("out", "runs/train-" + model + "-" + optimizerName + "-" + stamp));
         Path csv = Path.of(o.string("csv", outDir.resolve("metrics.csv").toString()));
         Path png = Path.of(o.string("plot", outDir.resolve("metrics.png").toString()));
+        Integer epochsGiven = o.has("epochs") ? o.integer("epochs", 1, 1, 100_000) : null;
+        checkBeforeWork(o, optimizerName, csv, png);
+        CheckpointDirectory.Loaded resumeFrom = null;
+        if (o.has("resume")) {
+            resumeFrom = CheckpointDirectory.open(Path.of(checkpointDir), 2).latest().orElseThrow(
+                    () -> new IOException("train: no checkpoint in " + o.string("resume", "")));
+        }
 
         FashionMnistData data = loadFashionMnist(dataOption);
         out.println("data: " + data.describe());
         // The embedded subset is a tenth of the real training set: ten passes over it are about three real epochs.
         boolean small = data.origin() == DataOrigin.EMBEDDED_SUBSET;
-        int epochs = o.integer("epochs", small ? 10 : 3, 1, 100_000);
+        int epochs = epochsGiven != null ? epochsGiven : small ? 10 : 3;
         Dataset train = data.train();
         if (subset > 0 && subset < train.size()) {
             train = Subsample.stratified(train, subset, seed);
@@ -135,20 +146,22 @@ final class TrainCommand {
                         () -> tso.switchEvent().map(e -> Integer.toString(e.epoch())).orElse("")));
                 switchReporter = new SwitchReporter(tso, out);
             }
+            KroneckerPreconditioner kronecker = kroneckerOf(optimizer);
+            if (kronecker != null) {
+                columns.add(new CsvMetricsWriter.Column("root_failures", () -> Long.toString(kronecker.rootFailures())));
+            }
             Trainer.Builder builder = Trainer.builder(net, optimizer).listener(switchReporter);
             if (checkpointDir != null) {
                 CheckpointDirectory dir = CheckpointDirectory.open(Path.of(checkpointDir), 2);
-                if (o.has("resume")) {
-                    CheckpointDirectory.Loaded l = dir.latest().orElseThrow(() -> new UsageException(
-                            "train: no readable checkpoint in " + o.string("resume", "")));
-                    TrainingProgress p = l.checkpoint().progress();
+                if (resumeFrom != null) {
+                    TrainingProgress p = resumeFrom.checkpoint().progress();
                     if (p.epoch() > epochs) {
-                        out.println("nothing to do: " + l.file() + " is past epoch " + epochs);
+                        out.println("nothing to do: " + resumeFrom.file() + " is past epoch " + epochs);
                         return 0;
                     }
-                    builder.resume(l.checkpoint());
+                    builder.resume(resumeFrom.checkpoint());
                     out.printf(Locale.ROOT, "resumed from step %d (epoch %d, batch %d) of %s%n", p.globalStep(),
-                            p.epoch(), p.batch(), l.file());
+                            p.epoch(), p.batch(), resumeFrom.file());
                 }
                 builder.checkpoints(CheckpointListener.every(dir, checkpointEvery, 1, String.join(" ", args)));
             }
@@ -182,6 +195,41 @@ final class TrainCommand {
             prefetch.shutdownNow();
         }
         return 0;
+    }
+
+    /**
+     * Checks the option values and output paths that are only used after the data is loaded, so that a mistake
+     * costs no loading time: optimizer options, {@code --csv}, {@code --plot}, and the checkpoint directory, which
+     * {@code --resume} requires to exist and which must be the same directory when both options are given.
+     *
+     * @throws UsageException naming a bad option value or combination
+     * @throws IOException    naming an output path that cannot be written, or a missing {@code --resume} directory
+     */
+    private static void checkBeforeWork(Options o, String optimizerName, Path csv, Path png) throws IOException {
+        OptimizerOptions.check(o, optimizerName);
+        OutputPaths.requireWritableFile("train: --csv", csv);
+        OutputPaths.requireWritableFile("train: --plot", png);
+        String resume = o.string("resume", null);
+        String checkpoints = o.string("checkpoint-dir", resume);
+        if (resume != null && !Path.of(resume).toAbsolutePath().normalize()
+                .equals(Path.of(checkpoints).toAbsolutePath().normalize())) {
+            throw new UsageException("train: --resume " + resume + " and --checkpoint-dir " + checkpoints
+                    + " differ; a resumed run keeps writing checkpoints where it resumed from, so give one of them");
+        }
+        if (resume != null && !Files.isDirectory(Path.of(resume))) {
+            throw new IOException("train: --resume " + resume + ": no such directory");
+        }
+        if (checkpoints != null) {
+            OutputPaths.requireWritableDirectory("train: --" + (o.has("checkpoint-dir") ? "checkpoint-dir" : "resume"),
+                    Path.of(checkpoints));
+        }
+    }
+
+    /** The Kronecker preconditioner {@code optimizer} applies, or null. */
+    private static KroneckerPreconditioner kroneckerOf(Optimizer optimizer) {
+        Preconditioner p = optimizer instanceof PreconditionedSgd s ? s.preconditioner()
+                : optimizer instanceof TsoAlra t ? t.preconditioner() : null;
+        return p instanceof KroneckerPreconditioner k ? k : null;
     }
 
     /**

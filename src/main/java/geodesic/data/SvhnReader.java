@@ -3,6 +3,7 @@ package geodesic.data;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,10 @@ import us.hebi.matlab.mat.types.Sources;
  * {@code 10} stands for the digit 0. Labels are mapped to {@code 0..9} (10 becomes 0, others stay), so label
  * {@code k} is the digit {@code k}. Pixels are transposed to NCHW and scaled to {@code byte / 255}.
  *
- * <p><b>Validation.</b> Before the library reads an array's data, its header is checked: {@code X} must be
+ * <p><b>Validation.</b> Before the library opens the file, every element tag is walked ({@link Mat5Layout}): each
+ * element must fit the bytes left, and each array's flags, dimensions and name sub-elements must be of sane size
+ * and fit their array, since the library allocates them as declared. Before the library reads an array's data, its
+ * header is checked: {@code X} must be
  * {@code uint8} with dimensions {@code [32, 32, 3, N]}, {@code y} numeric and {@code N x 1}, and the bytes they
  * declare must fit the file (at most {@value Payloads#MAX_DEFLATE_EXPANSION} times its size, the deflate limit).
  * Every buffer the library asks for is refused if it exceeds what the accepted header declared. Wrong types or
@@ -41,7 +45,6 @@ public final class SvhnReader {
     private static final int SIDE = 32;
     private static final int CHANNELS = 3;
     private static final int PIXELS = SIDE * SIDE * CHANNELS;
-    private static final int MAT_HEADER = 128;
     /** Byte offset of an HDF5 superblock in a v7.3 MAT-file, after its 512-byte user block. */
     private static final int HDF5_OFFSET = 512;
     private static final byte[] HDF5_SIGNATURE = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
@@ -65,7 +68,8 @@ public final class SvhnReader {
     public static Dataset read(Path file, String name) throws IOException {
         String where = file.toString();
         long fileSize = Files.size(file);
-        checkHeader(file, where, fileSize);
+        ByteOrder order = checkHeader(file, where, fileSize);
+        Mat5Layout.check(file, where, fileSize, order);
         Guard guard = new Guard(where, fileSize);
         Mat5File mat;
         try (Source source = Sources.openFile(file.toFile())) {
@@ -82,11 +86,14 @@ public final class SvhnReader {
         }
     }
 
-    /** Rejects files too short for a MAT header, and v7.3 (HDF5) files, with a message saying what they are. */
-    private static void checkHeader(Path file, String where, long fileSize) throws IOException {
-        if (fileSize < MAT_HEADER) {
+    /**
+     * Rejects files too short for a MAT header, and v7.3 (HDF5) files, with a message saying what they are; returns
+     * the byte order the endian indicator declares.
+     */
+    private static ByteOrder checkHeader(Path file, String where, long fileSize) throws IOException {
+        if (fileSize < Mat5Layout.HEADER_BYTES) {
             throw new DatasetFormatException(where, "truncated header: " + fileSize + " bytes, a MAT-file header has "
-                    + MAT_HEADER);
+                    + Mat5Layout.HEADER_BYTES);
         }
         byte[] head = new byte[HDF5_OFFSET + HDF5_SIGNATURE.length];
         int got;
@@ -100,12 +107,15 @@ public final class SvhnReader {
             throw new DatasetFormatException(where, "MAT v7.3 (HDF5) file; only MAT v5 is supported, as in the "
                     + "official SVHN files (re-save it in MATLAB with save(..., '-v7'))");
         }
-        boolean endianIndicator = (head[126] == 'I' && head[127] == 'M') || (head[126] == 'M' && head[127] == 'I');
-        if (!endianIndicator) {
+        // The indicator is the 16-bit value 'M' << 8 | 'I', so a little-endian file stores it as "IM".
+        boolean little = head[126] == 'I' && head[127] == 'M';
+        boolean big = head[126] == 'M' && head[127] == 'I';
+        if (!little && !big) {
             throw new DatasetFormatException(where, "bad magic: not a MAT v5 file (no 'IM' or 'MI' endian indicator "
                     + "at byte 126; header text starts with \""
                     + text.substring(0, 19).replaceAll("[^\\x20-\\x7e]", "?") + "\")");
         }
+        return little ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
     }
 
     private static Dataset toDataset(Mat5File mat, String where, String name) throws DatasetFormatException {

@@ -167,6 +167,11 @@ public final class KroneckerFactor {
         return roots == null ? 0 : roots.step();
     }
 
+    /** Whether roots were installed. */
+    boolean hasRoots() {
+        return roots != null;
+    }
+
     /**
      * Reads this step's statistics from {@code source} (valid between the training backward and the next
      * forward): updates the trace trackers, and the factors too if {@code updateFactors}.

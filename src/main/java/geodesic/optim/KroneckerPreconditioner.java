@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * TSO-ALRA's block-diagonal, Kronecker-factored {@code F^-1/2} (paper Eq. 12-18): for every Dense and Conv2d
@@ -49,6 +51,12 @@ import java.util.concurrent.CompletionException;
  * <dt>Determinism</dt>
  * <dd>Results depend only on the data and the settings, not on timing: asynchronous roots are installed at a fixed
  * step, and the synchronous and asynchronous modes agree bit for bit when {@code asyncDelay} is 0.</dd>
+ * <dt>Failures</dt>
+ * <dd>Non-finite statistics (a NaN or infinity in a layer's inputs, output gradients or factors) throw
+ * {@link ArithmeticException} at the step they appear, for the trainer's non-finite policy. A decomposition that
+ * every solver of the retry chain refuses does not stop training: the layer keeps its previous roots (or, before
+ * its first ones, passes its gradients through unpreconditioned), the failure is logged and counted in
+ * {@link #rootFailures()}, a metric the CLI writes per epoch.</dd>
  * <dt>Threading</dt>
  * <dd>Driven by one training thread. Kernels run on the given {@link Parallelism} team; asynchronous
  * decompositions on the caller's pool, which this class neither owns nor closes. {@link #awaitRoots()} waits
@@ -93,6 +101,8 @@ public final class KroneckerPreconditioner implements Preconditioner {
      * factors, 26 ms applying and 47 ms (amortized) on roots per step, the roots on another core when a pool is
      * given.
      */
+    private static final Logger LOG = Logger.getLogger(KroneckerPreconditioner.class.getName());
+
     private final List<KroneckerFactorSource> sources;
     private final List<KroneckerFactor> factors;
     private final List<ArrayDeque<Pending>> pending;
@@ -102,6 +112,7 @@ public final class KroneckerPreconditioner implements Preconditioner {
     private final EigenPool pool;
     private final SymmetricEigensolver solver;
     private long lastStep;
+    private long rootFailures;
 
     /** Roots submitted to the pool and the step at which they take effect. */
     private record Pending(long due, CompletableFuture<KroneckerRoots> roots) {
@@ -167,8 +178,9 @@ public final class KroneckerPreconditioner implements Preconditioner {
     /**
      * @throws IllegalStateException    if {@code step} does not exceed the previous step, or a layer's factors
      *                                  were not captured (no training backward since the last forward)
-     * @throws ArithmeticException      if a factor, a decomposition or a preconditioned gradient is not finite,
-     *                                  naming the layer, the step and the quantity
+     * @throws ArithmeticException      if a factor or a preconditioned gradient is not finite, naming the layer,
+     *                                  the step and the quantity (a failed decomposition does not throw: see
+     *                                  {@link #rootFailures()})
      */
     @Override
     public void precondition(long step) {
@@ -186,7 +198,9 @@ public final class KroneckerPreconditioner implements Preconditioner {
         }
         for (int i = 0; i < factors.size(); i++) {
             KroneckerFactorSource s = sources.get(i);
-            factors.get(i).precondition(s.weight(), s.bias(), step);
+            if (factors.get(i).hasRoots()) {
+                factors.get(i).precondition(s.weight(), s.bias(), step);
+            }
         }
         others.precondition(step);
         lastStep = step;
@@ -195,9 +209,20 @@ public final class KroneckerPreconditioner implements Preconditioner {
     private void refresh(long step) {
         if (pool == null || lastStep == 0) {
             KroneckerRoots[] fresh = new KroneckerRoots[factors.size()];
-            team.run(fresh.length, i -> fresh[i] = factors.get(i).computeRoots(solver, step));
+            ArithmeticException[] failed = new ArithmeticException[factors.size()];
+            team.run(fresh.length, i -> {
+                try {
+                    fresh[i] = factors.get(i).computeRoots(solver, step);
+                } catch (ArithmeticException e) {
+                    failed[i] = e;
+                }
+            });
             for (int i = 0; i < fresh.length; i++) {
-                factors.get(i).install(fresh[i]);
+                if (fresh[i] != null) {
+                    factors.get(i).install(fresh[i]);
+                } else {
+                    recordFailure(i, failed[i]);
+                }
             }
             return;
         }
@@ -212,30 +237,68 @@ public final class KroneckerPreconditioner implements Preconditioner {
             ArrayDeque<Pending> queue = pending.get(i);
             while (!queue.isEmpty() && queue.peek().due() <= step) {
                 Pending p = queue.poll();
-                factors.get(i).install(join(i, p));
+                ArithmeticException failure = failure(i, p);
+                if (failure == null) {
+                    factors.get(i).install(p.roots().join());
+                } else {
+                    recordFailure(i, failure);
+                }
             }
         }
     }
 
-    private KroneckerRoots join(int layer, Pending p) {
+    /**
+     * The failure of a finished decomposition as the exception naming its layer and step, or null if it succeeded.
+     * Only the solvers' {@link ArithmeticException}s count as eigensolver trouble; anything else is a bug and is
+     * rethrown.
+     */
+    private ArithmeticException failure(int layer, Pending p) {
         try {
-            return p.roots().join();
+            p.roots().join();
+            return null;
         } catch (CompletionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw factors.get(layer).rootFailure(p.due() - settings.asyncDelay(), cause);
+            if (cause instanceof ArithmeticException) {
+                return factors.get(layer).rootFailure(p.due() - settings.asyncDelay(), cause);
+            }
+            throw e;
+        }
+    }
+
+    /*
+     * A refresh whose every solver failed leaves the layer with its previous roots (or, before its first roots,
+     * with unpreconditioned gradients) instead of stopping training; the count is the metric and the first failure
+     * is logged as the one warning (later ones at FINE), as the eigensolver chain does for its fallbacks.
+     */
+    private void recordFailure(int layer, ArithmeticException e) {
+        rootFailures++;
+        Level level = rootFailures == 1 ? Level.WARNING : Level.FINE;
+        if (LOG.isLoggable(level)) {
+            LOG.log(level, e.getMessage() + "; layer " + factors.get(layer).layer() + " keeps "
+                    + (factors.get(layer).hasRoots() ? "its roots from step " + factors.get(layer).rootStep()
+                    : "unpreconditioned gradients until a refresh succeeds"));
         }
     }
 
     /**
-     * Waits until every submitted decomposition has finished. Does not install them early: they still take effect
-     * at their due step, so results do not depend on when this is called.
-     *
-     * @throws ArithmeticException if a decomposition failed, naming the layer and step
+     * How many layer refreshes failed so far: every solver of the retry chain ({@link SymmetricEigensolver#active()})
+     * threw on one of the layer's factors. Training goes on: the layer keeps its previous roots, or, if it never had
+     * any, its gradients pass unpreconditioned. Counted when the roots would have been installed; part of the
+     * exported state.
+     */
+    public long rootFailures() {
+        return rootFailures;
+    }
+
+    /**
+     * Waits until every submitted decomposition has finished, successfully or not. Does not install them early:
+     * they still take effect (or count as failures) at their due step, so results do not depend on when this is
+     * called.
      */
     public void awaitRoots() {
-        for (int i = 0; i < factors.size(); i++) {
-            for (Pending p : pending.get(i)) {
-                join(i, p);
+        for (ArrayDeque<Pending> queue : pending) {
+            for (Pending p : queue) {
+                p.roots().handle((r, e) -> null).join();
             }
         }
     }
@@ -252,6 +315,7 @@ public final class KroneckerPreconditioner implements Preconditioner {
         awaitRoots();
         String p = prefix + "kronecker/";
         state.putLong(p + "lastStep", lastStep);
+        state.putLong(p + "rootFailures", rootFailures);
         for (int i = 0; i < factors.size(); i++) {
             KroneckerFactor f = factors.get(i);
             f.exportState(state, p);
@@ -261,7 +325,13 @@ public final class KroneckerPreconditioner implements Preconditioner {
             for (Pending q : queue) {
                 String name = p + f.layer() + "/pending/" + k++ + "/";
                 state.putLong(name + "due", q.due());
-                KroneckerFactor.exportRoots(state, name, q.roots().join());
+                ArithmeticException failure = failure(i, q);
+                state.putLong(name + "failed", failure == null ? 0 : 1);
+                if (failure == null) {
+                    KroneckerFactor.exportRoots(state, name, q.roots().join());
+                } else {
+                    state.putString(name + "failure", String.valueOf(failure.getCause().getMessage()));
+                }
             }
         }
         others.exportState(state, prefix);
@@ -275,14 +345,18 @@ public final class KroneckerPreconditioner implements Preconditioner {
     public void importState(OptimizerState state, String prefix) {
         String p = prefix + "kronecker/";
         long restoredStep = state.longValue(p + "lastStep");
+        // Checkpoints written before failures were counted hold none.
+        long restoredFailures = state.longs().getOrDefault(p + "rootFailures", 0L);
         List<ArrayDeque<Pending>> restored = new ArrayList<>();
         for (KroneckerFactor f : factors) {
             ArrayDeque<Pending> queue = new ArrayDeque<>();
             long count = state.longValue(p + f.layer() + "/pending");
             for (int k = 0; k < count; k++) {
                 String name = p + f.layer() + "/pending/" + k + "/";
-                queue.add(new Pending(state.longValue(name + "due"),
-                        CompletableFuture.completedFuture(f.importRoots(state, name))));
+                boolean failed = state.longs().getOrDefault(name + "failed", 0L) != 0;
+                queue.add(new Pending(state.longValue(name + "due"), failed
+                        ? CompletableFuture.failedFuture(new ArithmeticException(state.string(name + "failure")))
+                        : CompletableFuture.completedFuture(f.importRoots(state, name))));
             }
             restored.add(queue);
         }
@@ -297,5 +371,6 @@ public final class KroneckerPreconditioner implements Preconditioner {
             pending.get(i).addAll(restored.get(i));
         }
         lastStep = restoredStep;
+        rootFailures = restoredFailures;
     }
 }

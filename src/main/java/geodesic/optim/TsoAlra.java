@@ -299,6 +299,11 @@ public final class TsoAlra implements Optimizer, EpochAware {
         }
     }
 
+    /** The stage-1 preconditioner, for its own metrics (e.g. {@link KroneckerPreconditioner#rootFailures()}). */
+    public Preconditioner preconditioner() {
+        return preconditioner;
+    }
+
     /** The current stage. */
     public Stage stage() {
         return stage;

@@ -205,6 +205,80 @@ class SvhnReaderTest {
         }
     }
 
+    /** Byte offsets, in X's uncompressed array element (after its 8-byte tag), of the size word of each header tag. */
+    private static final int FLAGS_SIZE = 4;
+    private static final int DIMS_SIZE = 20;
+    private static final int ELEMENT_SIZE = -4;
+
+    @ParameterizedTest(name = "{0}, compressed={1}")
+    @CsvSource({
+            "array flags,    false, 2147483640, array flags of the element at byte 128 declare 2147483640 bytes",
+            "array flags,    true,  2130706440, array flags of the compressed element at byte 128 declare 2130706440",
+            "dimensions,     false, -8,         dimensions of the element at byte 128 declare 4294967288 bytes",
+            "dimensions,     true,  1048576,    dimensions of the compressed element at byte 128 declare 1048576",
+            "array element,  false, 2147483647, data element at byte 128 declares 2147483647 bytes but only",
+            "array element,  true,  2147483647, declares an array of 2147483647 bytes, more than its"})
+    void lyingSubElementSizesAreRefusedBeforeTheLibraryAllocatesThem(String field, boolean compressed, int size,
+                                                                      String problem) throws IOException {
+        Path plain = write("valid.mat", false, "X", images(2, 1), "y", labels(2, MatlabType.Double, 1));
+        int at = switch (field) {
+            case "array flags" -> FLAGS_SIZE;
+            case "dimensions" -> DIMS_SIZE;
+            default -> ELEMENT_SIZE;
+        };
+        Path file = Files.write(dir.resolve("lying.mat"), patchFirstArray(Files.readAllBytes(plain), at, size,
+                compressed));
+
+        assertProblem(file, problem);
+    }
+
+    @ParameterizedTest(name = "{0} bytes")
+    @CsvSource({
+            "8192,    array name of the element at byte 128 is 8192 bytes of data type 1, expected at most 4096",
+            "1048576, array name of the element at byte 128 declare 1048576 bytes but only 61448 bytes"})
+    void hugeArrayNameIsRefused(int size, String problem) throws IOException {
+        Path plain = write("valid.mat", false, "X", images(20, 1), "y", labels(20, MatlabType.Double, 1));
+        byte[] bytes = Files.readAllBytes(plain);
+        // The name "X" sits in a small data element after the 16-byte flags and the 24-byte dimensions.
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(136 + 16 + 24, 1).putInt(136 + 16 + 24 + 4,
+                size);
+        Path file = Files.write(dir.resolve("name.mat"), bytes);
+
+        assertProblem(file, problem);
+    }
+
+    @Test
+    void compressedElementHoldingSomethingOtherThanAnArrayIsRefused() throws IOException {
+        Path plain = write("valid.mat", false, "X", images(1, 1), "y", labels(1, MatlabType.Double, 1));
+        Path file = Files.write(dir.resolve("inner.mat"), patchFirstArray(Files.readAllBytes(plain), -8, 7, true));
+
+        assertProblem(file, "compressed element at byte 128 holds data type 7, expected miMATRIX (14)");
+    }
+
+    /**
+     * A copy of an uncompressed little-endian MAT-file with the 32-bit word at {@code offset} of its first array
+     * element (relative to the end of the element's tag) set to {@code value}, and with that element deflated into
+     * an miCOMPRESSED element (with a valid checksum) when {@code compressed}.
+     */
+    private static byte[] patchFirstArray(byte[] plain, int offset, int value, boolean compressed) {
+        ByteBuffer b = ByteBuffer.wrap(plain).order(ByteOrder.LITTLE_ENDIAN);
+        int elementEnd = 136 + b.getInt(132);
+        b.putInt(136 + offset, value);
+        if (!compressed) {
+            return plain;
+        }
+        Deflater deflater = new Deflater();
+        deflater.setInput(plain, 128, elementEnd - 128);
+        deflater.finish();
+        byte[] deflated = new byte[2 * plain.length + 64];
+        int n = deflater.deflate(deflated);
+        deflater.end();
+        ByteBuffer out = ByteBuffer.allocate(128 + 8 + n + plain.length - elementEnd).order(ByteOrder.LITTLE_ENDIAN);
+        out.put(plain, 0, 128).putInt(15).putInt(n).put(deflated, 0, n).put(plain, elementEnd,
+                plain.length - elementEnd);
+        return out.array();
+    }
+
     private static void assertProblem(Path file, String problem) {
         DatasetFormatException e = assertThrows(DatasetFormatException.class, () -> SvhnReader.read(file, "bad"));
         assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());

@@ -36,10 +36,9 @@ final class Fixtures {
     }
 
     /**
-     * Every optimizer on main, in the configurations whose state differs, except the Kronecker preconditioner:
-     * its factor traces come from VectorElementwise.sumOfSquares, whose reduceLanes(ADD) combines lanes in another
-     * order once C2 compiles it, so two identical runs occasionally differ in the last bits and no resume can be
-     * bit-exact until that reduction has a fixed order.
+     * Every optimizer on main, in the configurations whose state differs, except the Kronecker preconditioner,
+     * which needs a shrunk root schedule and an eigen pool and has its own resume test
+     * ({@link KroneckerResumeBitExactTest}).
      */
     static List<OptimizerFactory> optimizers() {
         return List.of(

@@ -6,6 +6,7 @@ import geodesic.train.experiment.JsonValue.JsonNumber;
 import geodesic.train.experiment.JsonValue.JsonObject;
 import geodesic.train.experiment.JsonValue.JsonString;
 import java.math.BigDecimal;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -43,7 +44,7 @@ final class ConfigReader {
             throw error("name", top.members().get("name"), "must not be empty");
         }
         String description = string(top, "", "description", "");
-        Path output = Path.of(string(top, "", "output", "runs/" + RunSpec.slug(name)));
+        Path output = output(top, string(top, "", "output", "runs/" + RunSpec.slug(name)));
         DataSpec data = data(required(top, "", "data"));
 
         int epochs = integer(top, "", "epochs", null, 1, 1_000_000);
@@ -137,7 +138,9 @@ final class ConfigReader {
         String name = string(o, path + ".", "name", null);
         String label = string(o, path + ".", "label", name);
         if (RunSpec.slug(label).isEmpty()) {
-            throw error(path + ".label", o.members().get("label"), "needs at least one letter or digit");
+            // Without a label the name is the label, so the name is what needs fixing.
+            String field = o.members().containsKey("label") ? "label" : "name";
+            throw error(path + "." + field, o.members().get(field), "needs at least one letter or digit");
         }
         Map<String, Map<String, List<Object>>> choices = new LinkedHashMap<>();
         for (Map.Entry<String, JsonValue> m : o.members().entrySet()) {
@@ -307,6 +310,15 @@ final class ConfigReader {
             case JsonBoolean b -> Boolean.toString(b.value());
             default -> v.typeName();
         };
+    }
+
+    /** {@code text} as a path, or the error naming the field when the platform cannot represent it. */
+    private Path output(JsonObject top, String text) {
+        try {
+            return Path.of(text);
+        } catch (InvalidPathException e) {
+            throw error("output", top.members().get("output"), "not a valid path: " + e.getReason());
+        }
     }
 
     private IllegalArgumentException error(String path, JsonValue at, String problem) {
