@@ -19,19 +19,26 @@ import java.util.SplittableRandom;
  * {@code geodesic bench train}: steady-state training throughput. Runs warm-up steps, then times a fixed number of
  * full training steps (forward, loss, backward, optimizer) on random 1x28x28 batches, whose values do not change
  * the work done, and prints {@code train model=... optimizer=... threads=... batch=... images_per_s=...
- * ms_per_step=... gc_percent=...}.
+ * ms_per_step=... gc_percent=...}. With {@code --device cpu|cuda} the model runs on that device instead (see
+ * {@link DeviceBench}); {@code bench eigen} times eigendecompositions.
  */
 final class BenchCommand {
     private BenchCommand() {
     }
 
     static int run(List<String> args, PrintStream out) {
+        if (!args.isEmpty() && args.get(0).equals("eigen")) {
+            return DeviceBench.eigen(args.subList(1, args.size()), out);
+        }
         if (args.isEmpty() || !args.get(0).equals("train")) {
-            throw new UsageException("bench: expected 'bench train [options]'");
+            throw new UsageException("bench: expected 'bench train [options]' or 'bench eigen [options]'");
         }
         Set<String> valued = new HashSet<>(OptimizerOptions.OPTIONS);
         valued.addAll(Set.of("model", "threads", "batch", "steps", "warmup", "seed"));
-        Options o = Options.parse("bench train", args.subList(1, args.size()), valued, OptimizerOptions.SWITCHES);
+        valued.addAll(DeviceOptions.VALUED);
+        Set<String> switches = new HashSet<>(OptimizerOptions.SWITCHES);
+        switches.addAll(DeviceOptions.SWITCHES);
+        Options o = Options.parse("bench train", args.subList(1, args.size()), valued, switches);
         String model = o.choice("model", "cnn", List.of("cnn", "mlp"));
         String optimizerName = o.has("optimizer") ? OptimizerOptions.name(o) : "sgd";
         int threads = o.integer("threads", Runtime.getRuntime().availableProcessors(), 1, 1024);
@@ -39,6 +46,9 @@ final class BenchCommand {
         int steps = o.integer("steps", model.equals("cnn") ? 200 : 1000, 1, 10_000_000);
         int warmup = o.integer("warmup", Math.max(20, steps / 5), 0, 10_000_000);
         long seed = o.integer("seed", 0, 0, Integer.MAX_VALUE);
+        if (o.has(DeviceOptions.DEVICE) || !DeviceOptions.name(o).equals("cpu")) {
+            return DeviceBench.train(o, model, optimizerName, threads, batch, steps, warmup, seed, out);
+        }
 
         SplittableRandom r = new SplittableRandom(seed);
         float[] pixels = new float[batch * 784];

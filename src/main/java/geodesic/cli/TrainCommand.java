@@ -6,6 +6,9 @@ import geodesic.data.Dataset;
 import geodesic.data.FashionMnistData;
 import geodesic.data.Subsample;
 import geodesic.data.TrainValidationSplit;
+import geodesic.kernel.Device;
+import geodesic.kernel.DeviceSelection;
+import geodesic.kernel.Devices;
 import geodesic.kernel.Parallelism;
 import geodesic.nn.Sequential;
 import geodesic.optim.LearningRateSchedule;
@@ -54,9 +57,12 @@ final class TrainCommand {
         valued.addAll(Set.of("model", "dataset", "data", "epochs", "batch", "seed", "threads", "csv", "plot", "out",
                 "validation", "subset", "lr-decay-epochs", "early-stop", "checkpoint-dir", "checkpoint-every",
                 "resume"));
+        valued.addAll(DeviceOptions.VALUED);
         Set<String> switches = new HashSet<>(OptimizerOptions.SWITCHES);
         switches.add("quiet");
+        switches.addAll(DeviceOptions.SWITCHES);
         Options o = Options.parse("train", args, valued, switches);
+        requireHostDevice(o);
         String model = o.choice("model", "cnn", MODELS);
         o.choice("dataset", "fashion-mnist", List.of("fashion-mnist"));
         String optimizerName = OptimizerOptions.name(o);
@@ -179,6 +185,21 @@ final class TrainCommand {
             prefetch.shutdownNow();
         }
         return 0;
+    }
+
+    /**
+     * Resolves {@code --device} before any data is read, so an unavailable device fails at once. The trainer runs
+     * on host tensors, so only the CPU (requested, or standing in for an unavailable device) can train here; a
+     * model on an accelerator runs through {@code bench train --device}.
+     */
+    private static void requireHostDevice(Options o) {
+        DeviceSelection selection = DeviceOptions.open("train", o, Parallelism.sequential());
+        try (Device device = selection.device()) {
+            if (!device.name().equals(Devices.CPU)) {
+                throw new UsageException("train: the trainer runs on the CPU only; device '" + device.name()
+                        + "' is available here and runs the model in 'bench train --device " + device.name() + "'");
+            }
+        }
     }
 
     /**
