@@ -11,9 +11,12 @@ extern "C" {
 #define GRID_STRIDE(i, n) for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
                                i += (long long)blockDim.x * gridDim.x)
 
-// ScalarElementwise.reluRange
+// ScalarElementwise.reluRange: Math.max keeps a NaN (fmaxf would drop it and hide a diverging step).
 __global__ void relu_forward(int n, const float* x, float* y) {
-    GRID_STRIDE(i, n) { y[i] = fmaxf(x[i], 0.0f); }
+    GRID_STRIDE(i, n) {
+        float v = x[i];
+        y[i] = (v > 0.0f || v != v) ? v : 0.0f;
+    }
 }
 
 // ScalarElementwise.reluBackwardRange (y is the ReLU output: y > 0 exactly where x > 0)

@@ -9,6 +9,7 @@ import static org.bytedeco.cuda.global.cudart.cudaSuccess;
 import geodesic.kernel.DeviceStatus;
 import java.util.Locale;
 import org.bytedeco.cuda.cudart.cudaDeviceProp;
+import org.bytedeco.cuda.global.cublas;
 import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.javacpp.Loader;
 
@@ -18,12 +19,14 @@ final class CudaRuntime {
     }
 
     /**
-     * Loads the runtime through JavaCPP and describes device 0, or says why there is none.
+     * Loads the runtime and cuBLAS through JavaCPP and describes device 0, or says why there is none.
      *
      * @throws LinkageError when JavaCPP's natives or the CUDA libraries they link cannot be loaded
      */
     static DeviceStatus describeDevice() {
         Loader.load(cudart.class);
+        // cuBLAS too: the device cannot run without it, so a missing libcublas is reported here, not at open().
+        Loader.load(cublas.class);
         int[] count = new int[1];
         int status = cudaGetDeviceCount(count);
         if (status != cudaSuccess || count[0] < 1) {
