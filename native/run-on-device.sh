@@ -48,10 +48,14 @@ if [[ $cuda != cuda=available* ]]; then
 fi
 
 echo "== reference CNN training steps, batch 128: CPU (host layers, all cores) vs GPU (device model)"
-geodesic bench train --model cnn --batch 128 --steps $((40 / scale)) --warmup $((10 / scale))
-geodesic bench train --model cnn --batch 128 --steps $((40 / scale)) --warmup $((10 / scale)) --device cpu
-geodesic bench train --model cnn --batch 128 --steps $((300 / scale)) --warmup $((30 / scale)) --device cuda "${fallback[@]}"
-geodesic bench train --model cnn --batch 1024 --steps $((100 / scale)) --warmup $((10 / scale)) --device cuda "${fallback[@]}"
+geodesic bench train --model cnn --batch 128 --steps $((40 / scale)) --warmup $((10 / scale)) --optimizer momentum
+geodesic bench train --model cnn --batch 128 --steps $((40 / scale)) --warmup $((10 / scale)) --device cpu --optimizer momentum
+geodesic bench train --model cnn --batch 128 --steps $((300 / scale)) --warmup $((30 / scale)) --device cuda --optimizer momentum "${fallback[@]}"
+geodesic bench train --model cnn --batch 1024 --steps $((100 / scale)) --warmup $((10 / scale)) --device cuda --optimizer momentum "${fallback[@]}"
 echo "== eigendecomposition of a ${size}x${size} SPD matrix (3137: the reference CNN's largest Kronecker factor)"
 geodesic bench eigen --size "$size" --repeats 2 --device cuda "${fallback[@]}"
+if [ ${#fallback[@]} -eq 0 ]; then
+  echo "== train --device cuda: 2 epochs of the reference CNN on the embedded Fashion-MNIST subset"
+  geodesic train --device cuda --data embedded --epochs 2 --quiet
+fi
 echo "run-on-device: done"

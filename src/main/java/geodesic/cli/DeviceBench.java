@@ -4,7 +4,6 @@ import geodesic.cuda.CudaEigensolver;
 import geodesic.kernel.Device;
 import geodesic.kernel.DeviceSelection;
 import geodesic.kernel.Devices;
-import geodesic.kernel.MomentumStep;
 import geodesic.kernel.Parallelism;
 import geodesic.linalg.SymmetricEigensolver;
 import geodesic.nn.Architectures;
@@ -18,21 +17,18 @@ import java.util.SplittableRandom;
 import java.util.function.Supplier;
 
 /**
- * The device side of {@code geodesic bench}: {@code bench train --device NAME} times momentum-SGD training steps of
- * a model moved onto the device ({@link DeviceModel}); {@code bench eigen} times a symmetric eigendecomposition on
+ * The device side of {@code geodesic bench}: {@code bench train --device NAME} times training steps of a model
+ * moved onto the device ({@link DeviceModel}, {@code --optimizer sgd|momentum|adam}); {@code bench eigen} times a symmetric eigendecomposition on
  * the CPU's LAPACK and, with {@code --device cuda}, on cuSOLVER.
  */
 final class DeviceBench {
     private DeviceBench() {
     }
 
-    /** Prints {@code train model=... device=... images_per_s=... ms_per_step=...}. */
+    /** Prints {@code train model=... optimizer=... device=... images_per_s=... ms_per_step=... last_loss=...}. */
     static int train(Options o, String model, String optimizerName, int threads, int batch, int steps, int warmup,
                      long seed, PrintStream out) {
-        if (!optimizerName.equals("sgd")) {
-            throw new UsageException("bench train --device: only --optimizer sgd (momentum 0.9) runs on a device"
-                    + " model, got '" + optimizerName + "'");
-        }
+        DeviceUpdate update = DeviceUpdate.of("bench train", o, optimizerName);
         SplittableRandom r = new SplittableRandom(seed);
         float[] pixels = new float[batch * 784];
         int[] labels = new int[batch];
@@ -48,20 +44,20 @@ final class DeviceBench {
                     .parallelism(team).build(seed);
             try (Device device = selection.device(); DeviceModel onDevice = DeviceModel.of(net, device, batch)) {
                 for (int i = 0; i < warmup; i++) {
-                    onDevice.trainStep(pixels, labels, batch, momentum(i == 0));
+                    update.step(onDevice, pixels, labels, batch);
                 }
                 device.synchronize();
                 long t0 = System.nanoTime();
                 double loss = 0;
                 for (int i = 0; i < steps; i++) {
-                    loss = onDevice.trainStep(pixels, labels, batch, momentum(warmup == 0 && i == 0));
+                    loss = update.step(onDevice, pixels, labels, batch);
                 }
                 device.synchronize();
                 double seconds = (System.nanoTime() - t0) * 1e-9;
                 out.printf(Locale.ROOT,
-                        "train model=%s optimizer=sgd-momentum device=%s threads=%d batch=%d steps=%d"
+                        "train model=%s optimizer=%s device=%s threads=%d batch=%d steps=%d"
                                 + " images_per_s=%.0f ms_per_step=%.3f last_loss=%.4f%n",
-                        model, device.name(), threads, batch, steps, steps * (double) batch / seconds,
+                        model, update.name(), device.name(), threads, batch, steps, steps * (double) batch / seconds,
                         seconds * 1e3 / steps, loss);
             }
         }
@@ -138,9 +134,5 @@ final class DeviceBench {
             a[i * n + i] += 1;
         }
         return a;
-    }
-
-    private static MomentumStep momentum(boolean first) {
-        return new MomentumStep(0.01, 0.9, 0, false, 0, first);
     }
 }

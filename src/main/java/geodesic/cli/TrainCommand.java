@@ -62,7 +62,7 @@ final class TrainCommand {
         switches.add("quiet");
         switches.addAll(DeviceOptions.SWITCHES);
         Options o = Options.parse("train", args, valued, switches);
-        requireHostDevice(o);
+        boolean onDevice = onDevice(o);
         String model = o.choice("model", "cnn", MODELS);
         o.choice("dataset", "fashion-mnist", List.of("fashion-mnist"));
         String optimizerName = OptimizerOptions.name(o);
@@ -123,6 +123,9 @@ final class TrainCommand {
         try (Parallelism team = Parallelism.of(threads)) {
             Sequential net = builder(model, train).parallelism(team).build(seed);
             out.printf(Locale.ROOT, "model: %s parameters=%d threads=%d%n", model, net.parameterCount(), threads);
+            if (onDevice) {
+                return DeviceTraining.run(o, net, optimizerName, train, test, epochs, batch, seed, out);
+            }
             Optimizer optimizer = OptimizerOptions.create(o, optimizerName, net, team,
                     (train.size() + batch - 1) / batch);
             out.println("optimizer: " + optimizer.describe());
@@ -188,18 +191,25 @@ final class TrainCommand {
     }
 
     /**
-     * Resolves {@code --device} before any data is read, so an unavailable device fails at once. The trainer runs
-     * on host tensors, so only the CPU (requested, or standing in for an unavailable device) can train here; a
-     * model on an accelerator runs through {@code bench train --device}.
+     * Resolves {@code --device} before any data is read, so an unavailable device fails at once; true when the
+     * model is to train on a device other than the CPU (see {@link DeviceTraining}), which runs without the
+     * host trainer's extras.
      */
-    private static void requireHostDevice(Options o) {
+    private static boolean onDevice(Options o) {
         DeviceSelection selection = DeviceOptions.open("train", o, Parallelism.sequential());
         try (Device device = selection.device()) {
-            if (!device.name().equals(Devices.CPU)) {
-                throw new UsageException("train: the trainer runs on the CPU only; device '" + device.name()
-                        + "' is available here and runs the model in 'bench train --device " + device.name() + "'");
+            if (device.name().equals(Devices.CPU)) {
+                return false;
             }
         }
+        for (String option : List.of("validation", "early-stop", "checkpoint-dir", "checkpoint-every", "resume",
+                "lr-decay-epochs", "csv", "plot")) {
+            if (o.has(option)) {
+                throw new UsageException("train: --" + option + " is not supported with --device " + DeviceOptions.name(o)
+                        + " (the device model trains without the host trainer's extras)");
+            }
+        }
+        return true;
     }
 
     /**
