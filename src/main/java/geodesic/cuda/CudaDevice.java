@@ -39,8 +39,8 @@ import org.bytedeco.javacpp.Pointer;
  * kernels of {@code native/geodesic_kernels.cu}. All work goes to the legacy default stream, so it runs in call
  * order; uploads and downloads are synchronous {@code cudaMemcpy} through a host staging buffer.
  *
- * <p>Not thread-safe (one training loop drives it). {@link #close()} frees every buffer still open, the kernels
- * and the cuBLAS handle.
+ * <p>Not thread-safe: one thread drives it at a time, though that thread may change between calls. {@link #close()}
+ * frees every buffer still open, the kernels and the cuBLAS handle.
  */
 final class CudaDevice implements Device {
     private final cublasContext cublas;
@@ -54,6 +54,7 @@ final class CudaDevice implements Device {
     private DoublePointer losses;
     private int scratchRows;
     private boolean closed;
+    private Thread driver = Thread.currentThread();
 
     private CudaDevice(cublasContext cublas, CudaModule kernels, String description) {
         this.cublas = cublas;
@@ -371,6 +372,13 @@ final class CudaDevice implements Device {
     private void requireOpen() {
         if (closed) {
             throw new IllegalStateException("CUDA device used after close()");
+        }
+        Thread current = Thread.currentThread();
+        if (current != driver) {
+            // The driver API (module, launches) uses the calling thread's current context; cudaSetDevice makes
+            // GPU 0's primary context, the one the module was loaded into, current on a new driving thread.
+            CudaRuntime.check(cudaSetDevice(0), "cudaSetDevice(0)");
+            driver = current;
         }
     }
 
