@@ -24,7 +24,10 @@ flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX
 # Spelled out: the launcher's --class-path does not expand a '*' the way java -cp does.
 classpath=$(ls "$work"/lib/*.jar | tr '\n' ':')
 cd "$root"
-geodesic() { "$java" "${flags[@]}" -cp "$classpath" geodesic.cli.Main "$@" 2>&1 | grep -v '^WARNING: Using incubator'; }
+# Each command is capped so that one hang still leaves the rest of the device call's output.
+geodesic() {
+  timeout 240 "$java" "${flags[@]}" -cp "$classpath" geodesic.cli.Main "$@" 2>&1 | grep -v '^WARNING: Using incubator'
+}
 
 echo "== machine"
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null || echo "nvidia-smi: not found"
@@ -34,10 +37,12 @@ echo "$info" | grep -E '^(java_version|kernels|openblas_core|eigensolver|cuda|ge
 cuda=$(echo "$info" | grep '^cuda=' || echo "cuda=unknown (info failed)")
 
 echo "== CUDA tests (skipped with the reason where there is no GPU)"
-timeout 600 "$java" "${flags[@]}" -jar "$work"/launcher/junit-platform-console-standalone-*.jar execute \
+# XML reports go to the device tool's $OUT (they come back with the call), else next to the bundle.
+timeout 240 "$java" "${flags[@]}" -jar "$work"/launcher/junit-platform-console-standalone-*.jar execute \
   --class-path "$classpath" --select-package geodesic.cuda \
   --select-class geodesic.kernel.CpuDeviceTest --select-class geodesic.nn.DeviceModelTest \
-  --details=summary --disable-banner --disable-ansi-colors 2>&1 | grep -v '^WARNING: Using incubator' | tail -25
+  --reports-dir "${OUT:-$work}/junit-reports" \
+  --details=summary --disable-banner --disable-ansi-colors 2>&1 | grep -v '^WARNING: Using incubator' | tail -60
 
 scale=1 size=3137 fallback=()
 if [[ $cuda != cuda=available* ]]; then
