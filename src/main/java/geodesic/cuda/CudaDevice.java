@@ -6,6 +6,7 @@ import static org.bytedeco.cuda.global.cublas.CUBLAS_STATUS_SUCCESS;
 import static org.bytedeco.cuda.global.cublas.cublasCreate_v2;
 import static org.bytedeco.cuda.global.cublas.cublasDestroy_v2;
 import static org.bytedeco.cuda.global.cublas.cublasGetStatusString;
+import static org.bytedeco.cuda.global.cublas.cublasSgemmStridedBatched;
 import static org.bytedeco.cuda.global.cublas.cublasSgemm_v2;
 import static org.bytedeco.cuda.global.cudart.cudaDeviceSynchronize;
 import static org.bytedeco.cuda.global.cudart.cudaFree;
@@ -155,6 +156,34 @@ final class CudaDevice implements Device {
         // Row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T: the same memory, operands swapped.
         checkBlas(cublasSgemm_v2(cublas, transB ? CUBLAS_OP_T : CUBLAS_OP_N, transA ? CUBLAS_OP_T : CUBLAS_OP_N,
                 n, m, k, alpha, pb, ldb, pa, lda, beta, pc, ldc), "cublasSgemm");
+    }
+
+    @Override
+    public void gemmBatched(boolean transA, boolean transB, int m, int n, int k, float alphaValue,
+                            DeviceBuffer a, int aOffset, int lda, int strideA, DeviceBuffer b, int bOffset, int ldb,
+                            int strideB, float betaValue, DeviceBuffer c, int cOffset, int ldc, int strideC,
+                            int count) {
+        if (m < 0 || n < 0 || k < 0 || count < 0 || strideA < 0 || strideB < 0 || strideC < 0) {
+            throw new IllegalArgumentException("gemmBatched sizes, count and strides must be >= 0, got m=" + m + " n="
+                    + n + " k=" + k + " count=" + count + " strides " + strideA + ", " + strideB + ", " + strideC);
+        }
+        int aRows = transA ? k : m, aCols = transA ? m : k;
+        int bRows = transB ? n : k, bCols = transB ? k : n;
+        requireLeading("lda", lda, aCols);
+        requireLeading("ldb", ldb, bCols);
+        requireLeading("ldc", ldc, n);
+        long last = Math.max(0, count - 1);
+        FloatPointer pa = at("a", a, aOffset, last * strideA + matrixSpan(aRows, aCols, lda));
+        FloatPointer pb = at("b", b, bOffset, last * strideB + matrixSpan(bRows, bCols, ldb));
+        FloatPointer pc = at("c", c, cOffset, last * strideC + matrixSpan(m, n, ldc));
+        if (m == 0 || n == 0 || count == 0) {
+            return;
+        }
+        alpha.put(0, alphaValue);
+        beta.put(0, betaValue);
+        checkBlas(cublasSgemmStridedBatched(cublas, transB ? CUBLAS_OP_T : CUBLAS_OP_N,
+                transA ? CUBLAS_OP_T : CUBLAS_OP_N, n, m, k, alpha, pb, ldb, strideB, pa, lda, strideA, beta, pc, ldc,
+                strideC, count), "cublasSgemmStridedBatched");
     }
 
     @Override

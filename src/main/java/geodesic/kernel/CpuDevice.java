@@ -68,6 +68,22 @@ final class CpuDevice implements Device {
     }
 
     @Override
+    public void gemmBatched(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                            DeviceBuffer a, int aOffset, int lda, int strideA, DeviceBuffer b, int bOffset, int ldb,
+                            int strideB, float beta, DeviceBuffer c, int cOffset, int ldc, int strideC, int count) {
+        if (count < 0 || strideA < 0 || strideB < 0 || strideC < 0) {
+            throw new IllegalArgumentException("count and strides must be >= 0, got count=" + count + " strides "
+                    + strideA + ", " + strideB + ", " + strideC);
+        }
+        float[] as = array("a", a), bs = array("b", b), cs = array("c", c);
+        for (int i = 0; i < count; i++) {
+            matMul.gemm(transA, transB, m, n, k, alpha, as, Math.addExact(aOffset, Math.multiplyExact(i, strideA)),
+                    lda, bs, Math.addExact(bOffset, Math.multiplyExact(i, strideB)), ldb, beta, cs,
+                    Math.addExact(cOffset, Math.multiplyExact(i, strideC)), ldc);
+        }
+    }
+
+    @Override
     public void relu(int n, DeviceBuffer x, DeviceBuffer y) {
         elementwise.relu(n, array("x", x), 0, array("y", y), 0);
     }

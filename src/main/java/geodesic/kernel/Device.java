@@ -55,6 +55,16 @@ public interface Device extends AutoCloseable {
               DeviceBuffer a, int aOffset, int lda, DeviceBuffer b, int bOffset, int ldb,
               float beta, DeviceBuffer c, int cOffset, int ldc);
 
+    /**
+     * {@code count} independent products, as {@link #gemm}: for {@code i < count},
+     * {@code C_i = alpha * op(A_i) op(B_i) + beta * C_i}, where {@code X_i} starts at {@code xOffset + i * strideX}
+     * floats. A stride of 0 uses one matrix in every product (the weights of a convolution over a batch); the
+     * {@code C_i} must not overlap.
+     */
+    void gemmBatched(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                     DeviceBuffer a, int aOffset, int lda, int strideA, DeviceBuffer b, int bOffset, int ldb,
+                     int strideB, float beta, DeviceBuffer c, int cOffset, int ldc, int strideC, int count);
+
     /** {@code y[i] = max(x[i], 0)} for {@code i < n}; {@code y} may be {@code x}. */
     void relu(int n, DeviceBuffer x, DeviceBuffer y);
 

@@ -374,13 +374,18 @@ public final class DeviceModel implements AutoCloseable {
         }
     }
 
-    /** im2col plus one GEMM per image, in the NCHW orientation of {@code geodesic.kernel.Conv2dKernel}. */
+    /**
+     * im2col plus batched GEMMs in the NCHW orientation of {@code geodesic.kernel.Conv2dKernel}: one product per
+     * image, issued as one batched call; the weight gradient is summed over images from per-image partial products
+     * in index order, so it does not depend on how the device schedules the batch.
+     */
     private final class ConvStage implements Stage {
         final Conv2dGeometry g;
         final Slot weight;
         final Slot bias;
         final DeviceBuffer cols;
         final DeviceBuffer dcols;
+        final DeviceBuffer weightParts;
         final DeviceBuffer y;
         final DeviceBuffer dx;
 
@@ -391,6 +396,7 @@ public final class DeviceModel implements AutoCloseable {
             long perImage = (long) g.positions() * g.patchSize();
             this.cols = buffer(maxBatch * perImage);
             this.dcols = buffer(maxBatch * perImage);
+            this.weightParts = buffer((long) maxBatch * g.weightSize());
             this.y = buffer((long) maxBatch * g.outputSize());
             this.dx = buffer((long) maxBatch * g.inputSize());
         }
@@ -399,10 +405,9 @@ public final class DeviceModel implements AutoCloseable {
         public DeviceBuffer forward(DeviceBuffer x, int n) {
             int p = g.positions(), patch = g.patchSize(), outC = g.outChannels();
             device.im2col(g, n, x, cols);
-            for (int i = 0; i < n; i++) {
-                device.gemm(true, true, outC, p, patch, 1f, weight.value, 0, outC, cols, i * p * patch, patch,
-                        0f, y, i * outC * p, p);
-            }
+            // y_i [outC x P] = w^T cols_i^T for every image i, with the one w.
+            device.gemmBatched(true, true, outC, p, patch, 1f, weight.value, 0, outC, 0, cols, 0, patch, p * patch,
+                    0f, y, 0, p, outC * p, n);
             device.addChannelBias(n, outC, p, bias.value, y);
             return y;
         }
@@ -410,18 +415,17 @@ public final class DeviceModel implements AutoCloseable {
         @Override
         public DeviceBuffer backward(DeviceBuffer dy, int n, boolean needInputGradient) {
             int p = g.positions(), patch = g.patchSize(), outC = g.outChannels();
-            for (int i = 0; i < n; i++) {
-                device.gemm(true, true, patch, outC, p, 1f, cols, i * p * patch, patch, dy, i * outC * p, p,
-                        i == 0 ? 0f : 1f, weight.grad, 0, outC);
-            }
+            // dw_i [patch x outC] = cols_i^T dy_i^T, then dw = sum_i dw_i.
+            device.gemmBatched(true, true, patch, outC, p, 1f, cols, 0, patch, p * patch, dy, 0, p, outC * p, 0f,
+                    weightParts, 0, outC, patch * outC, n);
+            device.columnSums(n, patch * outC, weightParts, weight.grad, false);
             device.channelSums(n, outC, p, dy, bias.grad, false);
             if (!needInputGradient) {
                 return null;
             }
-            for (int i = 0; i < n; i++) {
-                device.gemm(true, true, p, patch, outC, 1f, dy, i * outC * p, p, weight.value, 0, outC, 0f,
-                        dcols, i * p * patch, patch);
-            }
+            // dcols_i [P x patch] = dy_i^T w^T.
+            device.gemmBatched(true, true, p, patch, outC, 1f, dy, 0, p, outC * p, weight.value, 0, outC, 0, 0f,
+                    dcols, 0, patch, p * patch, n);
             device.col2im(g, n, dcols, dx);
             return dx;
         }

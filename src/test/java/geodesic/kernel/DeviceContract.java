@@ -87,6 +87,49 @@ public abstract class DeviceContract {
     }
 
     @ParameterizedTest
+    @ValueSource(ints = {1, 7, 9, 33})
+    void batchedGemmWithASharedOperandMatchesFloat64Reference(int size) {
+        int m = size + 1, n = size, k = 2 * size + 3, count = 5;
+        for (boolean ta : new boolean[] {false, true}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                int lda = ta ? m : k, ldb = tb ? k : n;
+                int strideB = k * n + 3, strideC = m * n + 2;
+                float[] a = random(m * k, size), b = random(count * strideB, size + 1);
+                float[] c = random(count * strideC, size + 2);
+                double[] ref = new double[c.length], scale = new double[c.length];
+                for (int i = 0; i < c.length; i++) {
+                    ref[i] = c[i];
+                    scale[i] = Math.abs(c[i]);
+                }
+                for (int q = 0; q < count; q++) {
+                    for (int i = 0; i < m; i++) {
+                        for (int j = 0; j < n; j++) {
+                            double s = 0, abs = 0;
+                            for (int p = 0; p < k; p++) {
+                                double t = (double) (ta ? a[p * lda + i] : a[i * lda + p])
+                                        * b[q * strideB + (tb ? j * ldb + p : p * ldb + j)];
+                                s += t;
+                                abs += Math.abs(t);
+                            }
+                            int at = q * strideC + i * n + j;
+                            ref[at] = s + c[at];
+                            scale[at] = abs + Math.abs(c[at]);
+                        }
+                    }
+                }
+                float[] out = run(c, buf -> {
+                    DeviceBuffer da = put(a), db = put(b);
+                    device.gemmBatched(ta, tb, m, n, k, 1f, da, 0, lda, 0, db, 0, ldb, strideB, 1f, buf, 0, n,
+                            strideC, count);
+                    da.close();
+                    db.close();
+                });
+                assertClose(ref, scale, out, k, "batched gemm ta=" + ta + " tb=" + tb + " m=" + m);
+            }
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(ints = {1, 7, 8, 9, 31, 33, 257})
     void reluAndItsBackwardMatchReference(int n) {
         float[] x = random(n, n), dy = random(n, n + 1);
