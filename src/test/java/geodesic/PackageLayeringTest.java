@@ -25,9 +25,12 @@ class PackageLayeringTest {
             "nn", Set.of("tensor", "kernel", "linalg"),
             "optim", Set.of("tensor", "kernel", "linalg", "nn"),
             "data", Set.of("tensor"),
-            "train", Set.of("tensor", "kernel", "linalg", "nn", "optim", "data"),
-            "cli", Set.of("tensor", "kernel", "linalg", "nn", "optim", "data", "train"));
+            "cuda", Set.of("tensor", "kernel", "linalg"),
+            "train", Set.of("tensor", "kernel", "linalg", "nn", "optim", "data", "cuda"),
+            "cli", Set.of("tensor", "kernel", "linalg", "nn", "optim", "data", "train", "cuda"));
     private static final Pattern IMPORT = Pattern.compile("^import\\s+(?:static\\s+)?geodesic\\.([a-z]+)\\.", Pattern.MULTILINE);
+    private static final Pattern BYTEDECO_CUDA = Pattern.compile("^import\\s+(?:static\\s+)?org\\.bytedeco\\.cuda\\.",
+            Pattern.MULTILINE);
     private static final Pattern PACKAGE = Pattern.compile("^package\\s+geodesic\\.([a-z]+)", Pattern.MULTILINE);
 
     @Test
@@ -68,6 +71,19 @@ class PackageLayeringTest {
             }
         }
         assertEquals(List.of(), violations, "only Vector* classes may touch jdk.incubator.vector");
+    }
+
+    @Test
+    void onlyTheCudaPackageBindsJavaCppCuda() throws IOException {
+        List<String> violations = new ArrayList<>();
+        try (Stream<Path> paths = Files.walk(Path.of("src/main/java/geodesic"))) {
+            for (Path p : paths.filter(f -> f.toString().endsWith(".java")).toList()) {
+                if (BYTEDECO_CUDA.matcher(read(p)).find() && !p.getParent().endsWith("cuda")) {
+                    violations.add(p.toString());
+                }
+            }
+        }
+        assertEquals(List.of(), violations, "only geodesic.cuda may touch org.bytedeco.cuda (an optional dependency)");
     }
 
     private static String read(Path p) {

@@ -28,18 +28,27 @@ import java.util.SplittableRandom;
  * every other thread of the JVM (kernel workers, the eigendecomposition pool, GC, JIT). With {@code --threads 1}
  * the first is the step's own work and, unlike wall time, hardly changes when other processes load the machine,
  * so it compares optimizers on a busy machine.
+ *
+ * <p>With {@code --device cpu|cuda} the model runs on that device instead (see {@link DeviceBench});
+ * {@code bench eigen} times eigendecompositions.
  */
 final class BenchCommand {
     private BenchCommand() {
     }
 
     static int run(List<String> args, PrintStream out) {
+        if (!args.isEmpty() && args.get(0).equals("eigen")) {
+            return DeviceBench.eigen(args.subList(1, args.size()), out);
+        }
         if (args.isEmpty() || !args.get(0).equals("train")) {
-            throw new UsageException("bench: expected 'bench train [options]'");
+            throw new UsageException("bench: expected 'bench train [options]' or 'bench eigen [options]'");
         }
         Set<String> valued = new HashSet<>(OptimizerOptions.OPTIONS);
         valued.addAll(Set.of("model", "threads", "batch", "steps", "warmup", "seed"));
-        Options o = Options.parse("bench train", args.subList(1, args.size()), valued, OptimizerOptions.SWITCHES);
+        valued.addAll(DeviceOptions.VALUED);
+        Set<String> switches = new HashSet<>(OptimizerOptions.SWITCHES);
+        switches.addAll(DeviceOptions.SWITCHES);
+        Options o = Options.parse("bench train", args.subList(1, args.size()), valued, switches);
         String model = o.choice("model", "cnn", List.of("cnn", "mlp"));
         String optimizerName = o.has("optimizer") ? OptimizerOptions.name(o) : "sgd";
         int threads = o.integer("threads", Runtime.getRuntime().availableProcessors(), 1, 1024);
@@ -48,6 +57,9 @@ final class BenchCommand {
         int warmup = o.integer("warmup", Math.max(20, steps / 5), 0, 10_000_000);
         long seed = o.integer("seed", 0, 0, Integer.MAX_VALUE);
         OptimizerOptions.check(o, optimizerName);
+        if (o.has(DeviceOptions.DEVICE) || !DeviceOptions.name(o).equals("cpu")) {
+            return DeviceBench.train(o, model, optimizerName, threads, batch, steps, warmup, seed, out);
+        }
 
         SplittableRandom r = new SplittableRandom(seed);
         float[] pixels = new float[batch * 784];

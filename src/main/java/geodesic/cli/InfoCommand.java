@@ -1,5 +1,6 @@
 package geodesic.cli;
 
+import geodesic.kernel.Devices;
 import geodesic.kernel.KernelProvider;
 import geodesic.kernel.MatMul;
 import geodesic.kernel.Parallelism;
@@ -42,6 +43,8 @@ final class InfoCommand {
             out.println("openblas_unavailable_reason=" + OpenBlas.unavailableReason().orElse("unknown"));
         }
         out.println("eigensolver=" + SymmetricEigensolver.active().name());
+        out.println("device=" + Devices.requested());
+        out.println("cuda=" + Devices.status("cuda"));
         gemmCheck(out, kernels, size, threads, blas);
         return 0;
     }

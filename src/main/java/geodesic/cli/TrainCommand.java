@@ -6,6 +6,9 @@ import geodesic.data.Dataset;
 import geodesic.data.FashionMnistData;
 import geodesic.data.Subsample;
 import geodesic.data.TrainValidationSplit;
+import geodesic.kernel.Device;
+import geodesic.kernel.DeviceSelection;
+import geodesic.kernel.Devices;
 import geodesic.kernel.Parallelism;
 import geodesic.linalg.EigenPool;
 import geodesic.linalg.SymmetricEigensolver;
@@ -60,9 +63,12 @@ final class TrainCommand {
         valued.addAll(Set.of("model", "dataset", "data", "epochs", "batch", "seed", "threads", "csv", "plot", "out",
                 "validation", "subset", "lr-decay-epochs", "early-stop", "checkpoint-dir", "checkpoint-every",
                 "resume"));
+        valued.addAll(DeviceOptions.VALUED);
         Set<String> switches = new HashSet<>(OptimizerOptions.SWITCHES);
         switches.add("quiet");
+        switches.addAll(DeviceOptions.SWITCHES);
         Options o = Options.parse("train", args, valued, switches);
+        boolean onDevice = onDevice(o);
         String model = o.choice("model", "cnn", MODELS);
         o.choice("dataset", "fashion-mnist", List.of("fashion-mnist"));
         String optimizerName = OptimizerOptions.name(o);
@@ -131,6 +137,9 @@ final class TrainCommand {
              EigenPool rootPool = EigenPool.of(SymmetricEigensolver.active(), 1)) {
             Sequential net = builder(model, train).parallelism(team).build(seed);
             out.printf(Locale.ROOT, "model: %s parameters=%d threads=%d%n", model, net.parameterCount(), threads);
+            if (onDevice) {
+                return DeviceTraining.run(o, net, optimizerName, train, test, epochs, batch, seed, out);
+            }
             Optimizer optimizer = OptimizerOptions.create(o, optimizerName, net, team,
                     (train.size() + batch - 1) / batch, rootPool);
             out.println("optimizer: " + optimizer.describe());
@@ -230,6 +239,28 @@ final class TrainCommand {
         Preconditioner p = optimizer instanceof PreconditionedSgd s ? s.preconditioner()
                 : optimizer instanceof TsoAlra t ? t.preconditioner() : null;
         return p instanceof KroneckerPreconditioner k ? k : null;
+    }
+
+    /**
+     * Resolves {@code --device} before any data is read, so an unavailable device fails at once; true when the
+     * model is to train on a device other than the CPU (see {@link DeviceTraining}), which runs without the
+     * host trainer's extras.
+     */
+    private static boolean onDevice(Options o) {
+        DeviceSelection selection = DeviceOptions.open("train", o, Parallelism.sequential());
+        try (Device device = selection.device()) {
+            if (device.name().equals(Devices.CPU)) {
+                return false;
+            }
+        }
+        for (String option : List.of("validation", "early-stop", "checkpoint-dir", "checkpoint-every", "resume",
+                "lr-decay-epochs", "csv", "plot")) {
+            if (o.has(option)) {
+                throw new UsageException("train: --" + option + " is not supported with --device " + DeviceOptions.name(o)
+                        + " (the device model trains without the host trainer's extras)");
+            }
+        }
+        return true;
     }
 
     /**

@@ -56,6 +56,13 @@ import java.util.concurrent.CompletableFuture;
  * growth or decay of the factor's overall scale, which is what makes the update blow up when gradients grow
  * between refreshes. This is exact for the eigenbasis form and for relative damping, and for the factored form
  * with absolute damping exact on the eigen-directions whose eigenvalue exceeds {@code eps}.</dd>
+ * <dt>Truncated roots</dt>
+ * <dd>With factored damping and {@link KroneckerSettings#rootRank()} {@code k > 0}, a factor of size
+ * {@code n > 2k} is decomposed only for its {@code k} largest eigenpairs ({@code dsyevr} with an index range) and
+ * its trace; the other {@code n - k} eigenvalues are replaced by their mean, {@code (trace - sum of the k) /
+ * (n - k)}. The root {@code c I + V^T diag((lambda + eps)^-1/2 - c) V}, {@code c = (mean + eps)^-1/2}, is exact when
+ * the discarded eigenvalues are equal, keeps their trace otherwise, and costs {@code 4 k n} flops per gradient
+ * column instead of {@code 2 n^2}: for the reference CNN's fc1 ({@code n = 3137}, {@code k = 256}) a sixth.</dd>
  * <dt>Failures</dt>
  * <dd>A non-finite factor, trace or preconditioned gradient throws {@link ArithmeticException} naming the layer,
  * the step and the quantity.</dd>

@@ -35,7 +35,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code kroneckerInverseRoots}: the eigendecompositions of A and B and, for factored damping, the two
  *       inverse roots, on one thread (the cost every {@code T_int} steps, moved off the training thread when
  *       roots are asynchronous);</li>
- *   <li>{@code kroneckerApply}: {@code A^-1/2 [dW; db] B^-1/2} (every step);</li>
+ *   <li>{@code kroneckerApply}: {@code A^-1/2 [dW; db] B^-1/2} (every step), with factors above {@code 2 rootRank}
+ *       truncated to rank {@code rootRank} (0: full roots; see {@link KroneckerSettings#rootRank()});</li>
  *   <li>{@code diagonal}: the RMSprop-like {@code diag(F)^-1/2} on the same parameters (every step).</li>
  * </ul>
  * The apply and diagonal benchmarks first restore the raw gradient (a copy of {@code (in + 1) out} floats), so
@@ -65,6 +66,10 @@ public class PreconditionerBenchmark {
 
     @Param({"1"})
     public double convSample;
+
+    /** {@link KroneckerSettings#rootRank()}: 256 truncates fc1's roots (the default), 0 keeps them full. */
+    @Param({"256", "0"})
+    public int rootRank;
 
     private Parallelism team;
     private KroneckerFactor factor;
@@ -102,7 +107,7 @@ public class PreconditionerBenchmark {
         rawBiasGradient = bias.grad().data().clone();
         Damping d = damping.equals("factored") ? Damping.factored(1e-6) : Damping.eigenbasis(1e-6);
         KroneckerSettings settings = KroneckerSettings.defaults().withDamping(d)
-                .withConvSampleFraction(convSample);
+                .withConvSampleFraction(convSample).withRootRank(rootRank);
         team = Parallelism.of(threads);
         solver = SymmetricEigensolver.active();
         factor = new KroneckerFactor(layer, in, out, positions, settings, team);
