@@ -16,7 +16,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.SplittableRandom;
 
 /**
  * {@code geodesic bench train}: steady-state training throughput. Runs warm-up steps, then times a fixed number of
@@ -61,15 +60,9 @@ final class BenchCommand {
             return DeviceBench.train(o, model, optimizerName, threads, batch, steps, warmup, seed, out);
         }
 
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] pixels = new float[batch * 784];
-        int[] labels = new int[batch];
-        for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = (float) r.nextGaussian();
-        }
-        for (int i = 0; i < batch; i++) {
-            labels[i] = r.nextInt(10);
-        }
+        BenchBatch data = BenchBatch.random(batch, seed);
+        float[] pixels = data.pixels();
+        int[] labels = data.labels();
         Tensor x = Tensor.wrap(pixels, batch, 1, 28, 28);
         try (Parallelism team = Parallelism.of(threads);
              EigenPool rootPool = EigenPool.of(SymmetricEigensolver.active(), 1)) {

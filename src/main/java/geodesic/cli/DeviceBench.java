@@ -29,15 +29,9 @@ final class DeviceBench {
     static int train(Options o, String model, String optimizerName, int threads, int batch, int steps, int warmup,
                      long seed, PrintStream out) {
         DeviceUpdate update = DeviceUpdate.of("bench train", o, optimizerName);
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] pixels = new float[batch * 784];
-        int[] labels = new int[batch];
-        for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = (float) r.nextGaussian();
-        }
-        for (int i = 0; i < batch; i++) {
-            labels[i] = r.nextInt(10);
-        }
+        BenchBatch data = BenchBatch.random(batch, seed);
+        float[] pixels = data.pixels();
+        int[] labels = data.labels();
         try (Parallelism team = Parallelism.of(threads)) {
             DeviceSelection selection = DeviceOptions.open("bench train", o, team);
             Sequential net = (model.equals("cnn") ? Architectures.referenceCnn() : Architectures.mlp())

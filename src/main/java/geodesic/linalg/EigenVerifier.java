@@ -20,15 +20,8 @@ final class EigenVerifier {
         if (e.n() != n) {
             throw invalid(solver, n, "it has size " + e.n());
         }
-        double frobeniusSquared = 0;
-        double trace = 0;
-        for (int i = 0; i < n; i++) {
-            trace += s[i * n + i];
-            for (int j = 0; j < n; j++) {
-                frobeniusSquared += s[i * n + j] * s[i * n + j];
-            }
-        }
-        double norm = Math.sqrt(frobeniusSquared);
+        double trace = trace(s, n);
+        double norm = frobeniusNorm(s);
         double tol = TOLERANCE * Math.max(1, n) * norm;
         double sum = 0;
         double sumSquares = 0;
@@ -81,15 +74,8 @@ final class EigenVerifier {
         if (e.n() != n || e.k() != k) {
             throw invalid(solver, n, "it returned " + e.k() + " eigenpairs of size " + e.n() + " for " + k);
         }
-        double frobeniusSquared = 0;
-        double trace = 0;
-        for (int i = 0; i < n; i++) {
-            trace += s[i * n + i];
-            for (int j = 0; j < n; j++) {
-                frobeniusSquared += s[i * n + j] * s[i * n + j];
-            }
-        }
-        double norm = Math.sqrt(frobeniusSquared);
+        double trace = trace(s, n);
+        double norm = frobeniusNorm(s);
         double tol = TOLERANCE * Math.max(1, n) * norm;
         if (!(Math.abs(e.trace() - trace) <= tol)) {
             throw invalid(solver, n, "it reports trace " + e.trace() + " but the trace is " + trace);
@@ -130,6 +116,22 @@ final class EigenVerifier {
                         + Math.sqrt(sumSquares));
             }
         }
+    }
+
+    private static double trace(double[] s, int n) {
+        double trace = 0;
+        for (int i = 0; i < n; i++) {
+            trace += s[i * n + i];
+        }
+        return trace;
+    }
+
+    private static double frobeniusNorm(double[] s) {
+        double sumSquares = 0;
+        for (double v : s) {
+            sumSquares += v * v;
+        }
+        return Math.sqrt(sumSquares);
     }
 
     private static double dot(SymmetricEigen e, int x, int y, int n) {

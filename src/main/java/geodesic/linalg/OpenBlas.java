@@ -254,34 +254,7 @@ public final class OpenBlas {
      *                                  eigenvalues
      */
     static void dsyevr(int n, MemorySegment a, MemorySegment w, MemorySegment z) {
-        OpenBlasBindings h = bindings();
-        String routine = "LAPACKE_dsyevr_work";
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment found = arena.allocate(JAVA_INT);
-            MemorySegment isuppz = arena.allocate(JAVA_INT, 2L * Math.max(1, n));
-            MemorySegment workQuery = arena.allocate(JAVA_DOUBLE);
-            MemorySegment iworkQuery = arena.allocate(JAVA_INT);
-            int info = (int) h.lapackeDsyevrWork.invokeExact(Layout.COLUMN_MAJOR.code(),
-                    EigenJob.VALUES_AND_VECTORS.code(), EigenRange.ALL.code(), Uplo.LOWER.lapack(), n, a, n,
-                    0.0, 0.0, 0, 0, 0.0, found, w, z, n, isuppz, workQuery, -1, iworkQuery, -1);
-            checkInfo(routine + " (workspace query)", info, n);
-            int lwork = workspaceSize(routine,
-                    Math.max((long) Math.ceil(workQuery.get(JAVA_DOUBLE, 0)), 26L * Math.max(1, n)), n);
-            int liwork = workspaceSize(routine, Math.max(iworkQuery.get(JAVA_INT, 0), 10L * Math.max(1, n)), n);
-            MemorySegment work = arena.allocate(JAVA_DOUBLE, lwork);
-            MemorySegment iwork = arena.allocate(JAVA_INT, liwork);
-            info = (int) h.lapackeDsyevrWork.invokeExact(Layout.COLUMN_MAJOR.code(),
-                    EigenJob.VALUES_AND_VECTORS.code(), EigenRange.ALL.code(), Uplo.LOWER.lapack(), n, a, n,
-                    0.0, 0.0, 0, 0, 0.0, found, w, z, n, isuppz, work, lwork, iwork, liwork);
-            checkInfo(routine, info, n);
-            int m = found.get(JAVA_INT, 0);
-            if (m != n) {
-                throw new ArithmeticException(routine + " returned " + m + " of " + n + " eigenvalues for a "
-                        + n + "x" + n + " matrix");
-            }
-        } catch (Throwable t) {
-            throw rethrow(routine, t);
-        }
+        dsyevr("LAPACKE_dsyevr_work", EigenRange.ALL, 0, 0, n, n, a, w, z);
     }
 
     /**
@@ -295,16 +268,21 @@ public final class OpenBlas {
      *                                  eigenvalues
      */
     static void dsyevrLargest(int n, int k, MemorySegment a, MemorySegment w, MemorySegment z) {
+        dsyevr("LAPACKE_dsyevr_work (largest " + k + ")", EigenRange.INDEX, n - k + 1, n, k, n, a, w, z);
+    }
+
+    /** {@code dsyevr} over {@code range} (indices {@code il..iu} when INDEX), expecting {@code expected} values. */
+    private static void dsyevr(String routine, EigenRange range, int il, int iu, int expected, int n, MemorySegment a,
+                               MemorySegment w, MemorySegment z) {
         OpenBlasBindings h = bindings();
-        String routine = "LAPACKE_dsyevr_work (largest " + k + ")";
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment found = arena.allocate(JAVA_INT);
-            MemorySegment isuppz = arena.allocate(JAVA_INT, 2L * Math.max(1, k));
+            MemorySegment isuppz = arena.allocate(JAVA_INT, 2L * Math.max(1, expected));
             MemorySegment workQuery = arena.allocate(JAVA_DOUBLE);
             MemorySegment iworkQuery = arena.allocate(JAVA_INT);
             int info = (int) h.lapackeDsyevrWork.invokeExact(Layout.COLUMN_MAJOR.code(),
-                    EigenJob.VALUES_AND_VECTORS.code(), EigenRange.INDEX.code(), Uplo.LOWER.lapack(), n, a, n,
-                    0.0, 0.0, n - k + 1, n, 0.0, found, w, z, n, isuppz, workQuery, -1, iworkQuery, -1);
+                    EigenJob.VALUES_AND_VECTORS.code(), range.code(), Uplo.LOWER.lapack(), n, a, n,
+                    0.0, 0.0, il, iu, 0.0, found, w, z, n, isuppz, workQuery, -1, iworkQuery, -1);
             checkInfo(routine + " (workspace query)", info, n);
             int lwork = workspaceSize(routine,
                     Math.max((long) Math.ceil(workQuery.get(JAVA_DOUBLE, 0)), 26L * Math.max(1, n)), n);
@@ -312,12 +290,12 @@ public final class OpenBlas {
             MemorySegment work = arena.allocate(JAVA_DOUBLE, lwork);
             MemorySegment iwork = arena.allocate(JAVA_INT, liwork);
             info = (int) h.lapackeDsyevrWork.invokeExact(Layout.COLUMN_MAJOR.code(),
-                    EigenJob.VALUES_AND_VECTORS.code(), EigenRange.INDEX.code(), Uplo.LOWER.lapack(), n, a, n,
-                    0.0, 0.0, n - k + 1, n, 0.0, found, w, z, n, isuppz, work, lwork, iwork, liwork);
+                    EigenJob.VALUES_AND_VECTORS.code(), range.code(), Uplo.LOWER.lapack(), n, a, n,
+                    0.0, 0.0, il, iu, 0.0, found, w, z, n, isuppz, work, lwork, iwork, liwork);
             checkInfo(routine, info, n);
             int m = found.get(JAVA_INT, 0);
-            if (m != k) {
-                throw new ArithmeticException(routine + " returned " + m + " of " + k + " eigenvalues for a "
+            if (m != expected) {
+                throw new ArithmeticException(routine + " returned " + m + " of " + expected + " eigenvalues for a "
                         + n + "x" + n + " matrix");
             }
         } catch (Throwable t) {
