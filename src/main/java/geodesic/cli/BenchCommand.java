@@ -49,7 +49,7 @@ final class BenchCommand {
         switches.addAll(DeviceOptions.SWITCHES);
         Options o = Options.parse("bench train", args.subList(1, args.size()), valued, switches);
         String model = o.choice("model", "cnn", List.of("cnn", "mlp"));
-        String optimizerName = o.has("optimizer") ? OptimizerOptions.name(o) : "sgd";
+        String optimizerName = o.has("optimizer") ? OptimizerOptions.name(o, "sgd") : "sgd";
         int threads = o.integer("threads", Runtime.getRuntime().availableProcessors(), 1, 1024);
         int batch = o.integer("batch", 128, 1, 65_536);
         int steps = o.integer("steps", model.equals("cnn") ? 200 : 1000, 1, 10_000_000);
@@ -68,7 +68,7 @@ final class BenchCommand {
              EigenPool rootPool = EigenPool.of(SymmetricEigensolver.active(), 1)) {
             Sequential net = (model.equals("cnn") ? geodesic.nn.Architectures.referenceCnn()
                     : geodesic.nn.Architectures.mlp()).parallelism(team).build(seed);
-            Optimizer optimizer = OptimizerOptions.create(o, optimizerName, net, team, steps + warmup, rootPool);
+            Optimizer optimizer = OptimizerOptions.create(o, optimizerName, net, team, steps + warmup, rootPool, 0);
             CrossEntropyLoss loss = new CrossEntropyLoss();
             for (int i = 0; i < warmup; i++) {
                 step(net, optimizer, loss, x, labels);

@@ -37,8 +37,9 @@ final class OptimizerOptions {
     private OptimizerOptions() {
     }
 
-    static String name(Options o) {
-        return o.choice("optimizer", "momentum", NAMES);
+    /** The {@code --optimizer} given, or {@code fallback}. */
+    static String name(Options o, String fallback) {
+        return o.choice("optimizer", fallback, NAMES);
     }
 
     /** The learning rate given, or the optimizer's default. */
@@ -72,7 +73,7 @@ final class OptimizerOptions {
         kroneckerSettings(o);
         roots(o);
         preconditioner(o);
-        switchRule(o);
+        switchRule(o, 0);
     }
 
     /**
@@ -82,9 +83,12 @@ final class OptimizerOptions {
      * @param stepsPerEpoch  batches per epoch, for TSO-ALRA's per-epoch noise estimate
      * @param pool           where the Kronecker preconditioner decomposes its factors unless {@code --roots sync}
      *                       asks for decompositions on the training thread
+     * @param plannedEpochs  the epochs the run will train, or 0 if unknown: without {@code --switch-epoch},
+     *                       TSO-ALRA switches after epoch {@code min(25, plannedEpochs - 1)} (the paper's
+     *                       Fashion-MNIST/VGG epoch, moved inside a shorter run so that it shows both stages)
      */
     static Optimizer create(Options o, String name, Model model, Parallelism team, long stepsPerEpoch,
-                            EigenPool pool) {
+                            EigenPool pool, int plannedEpochs) {
         double lr = learningRate(o, name);
         double wd = weightDecay(o);
         return switch (name) {
@@ -97,7 +101,7 @@ final class OptimizerOptions {
             case "adagrad" -> new Adagrad(model.parameters(), lr, 0, wd, 0, eps(o, Adagrad.DEFAULT_EPS));
             case "diagonal" -> PreconditionedSgd.diagonal(model.parameters(), lr);
             case "kronecker" -> PreconditionedSgd.kronecker(model, lr, kroneckerSettings(o), team, rootPool(o, pool));
-            case "tso-alra" -> tsoAlra(o, model, lr, team, stepsPerEpoch, rootPool(o, pool));
+            case "tso-alra" -> tsoAlra(o, model, lr, team, stepsPerEpoch, rootPool(o, pool), plannedEpochs);
             default -> throw new UsageException("unknown optimizer " + name);
         };
     }
@@ -148,20 +152,20 @@ final class OptimizerOptions {
     }
 
     private static TsoAlra tsoAlra(Options o, Model model, double lr, Parallelism team, long stepsPerEpoch,
-                                   EigenPool pool) {
+                                   EigenPool pool, int plannedEpochs) {
         Preconditioner preconditioner = switch (preconditioner(o)) {
             case "diagonal" -> DiagonalPreconditioner.withDefaults(model.parameters());
             default -> new KroneckerPreconditioner(model, kroneckerSettings(o), team, pool);
         };
         return TsoAlra.builder(model.parameters(), preconditioner)
                 .learningRate(lr)
-                .switchRule(switchRule(o))
+                .switchRule(switchRule(o, plannedEpochs))
                 .matchLearningRate(o.flag("match-lr"))
                 .stepsPerEpoch(Math.max(1, stepsPerEpoch))
                 .build();
     }
 
-    private static SwitchRule switchRule(Options o) {
+    private static SwitchRule switchRule(Options o, int plannedEpochs) {
         String rule = o.choice("switch", "epoch", List.of("epoch", "plateau", "isotropy"));
         if (!rule.equals("epoch") && o.has("switch-epoch")) {
             throw new UsageException("--switch-epoch goes with --switch epoch, not --switch " + rule);
@@ -170,7 +174,9 @@ final class OptimizerOptions {
             case "plateau" -> new ValidationPlateauSwitch(o.integer("patience", 3, 1, 100_000));
             case "isotropy" -> new IsotropySwitch(IsotropySwitch.DEFAULT_THRESHOLD,
                     o.integer("patience", IsotropySwitch.DEFAULT_PATIENCE, 1, 100_000), 1);
-            default -> new FixedEpochSwitch(o.integer("switch-epoch", TsoAlra.DEFAULT_SWITCH_EPOCH, 1, 100_000));
+            default -> new FixedEpochSwitch(o.integer("switch-epoch", plannedEpochs > 1
+                    ? Math.min(TsoAlra.DEFAULT_SWITCH_EPOCH, plannedEpochs - 1) : TsoAlra.DEFAULT_SWITCH_EPOCH,
+                    1, 100_000));
         };
     }
 }

@@ -71,7 +71,8 @@ final class TrainCommand {
         boolean onDevice = onDevice(o);
         String model = o.choice("model", "cnn", MODELS);
         o.choice("dataset", "fashion-mnist", List.of("fashion-mnist"));
-        String optimizerName = OptimizerOptions.name(o);
+        // The device model has no Kronecker factors, so a device run defaults to momentum SGD.
+        String optimizerName = OptimizerOptions.name(o, onDevice ? "momentum" : "tso-alra");
         String dataOption = o.string("data", null);
         int batch = o.integer("batch", 128, 1, 65_536);
         double lr = OptimizerOptions.learningRate(o, optimizerName);
@@ -141,7 +142,7 @@ final class TrainCommand {
                 return DeviceTraining.run(o, net, optimizerName, train, test, epochs, batch, seed, out);
             }
             Optimizer optimizer = OptimizerOptions.create(o, optimizerName, net, team,
-                    (train.size() + batch - 1) / batch, rootPool);
+                    (train.size() + batch - 1) / batch, rootPool, epochs);
             out.println("optimizer: " + optimizer.describe());
             List<EpochMetrics> history = new ArrayList<>();
             List<CsvMetricsWriter.Column> columns = new ArrayList<>();

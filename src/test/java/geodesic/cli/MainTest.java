@@ -55,7 +55,7 @@ class MainTest {
     }
 
     @Test
-    void trainOnTheEmbeddedSubsetPrintsEpochLinesAndWritesCsvAndPlot(@TempDir Path dir) throws Exception {
+    void trainOnTheEmbeddedSubsetWithTsoAlraPrintsEpochLinesAndTheSwitchAndWritesCsvAndPlot(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("m.csv");
         Path png = dir.resolve("m.png");
         assertEquals(0, run("train", "--data", "embedded", "--model", "mlp", "--epochs", "2", "--subset", "1000",
@@ -64,6 +64,8 @@ class MainTest {
         String o = out.toString(StandardCharsets.UTF_8);
         assertTrue(o.contains("data: ") && o.contains("embedded"), o);
         assertTrue(o.contains("epoch=1 ") && o.contains("epoch=2 "), o);
+        assertTrue(o.contains("optimizer: tso-alra("), "TSO-ALRA is train's default optimizer: " + o);
+        assertTrue(o.contains("switch epoch=1 "), "by default it switches before the last epoch: " + o);
         Matcher m = Pattern.compile("(?m)^test_acc=([0-9.]+)").matcher(o);
         assertTrue(m.find(), o);
         assertTrue(Double.parseDouble(m.group(1)) > 0.5, "MLP on 1000 images should beat chance by far: " + o);
