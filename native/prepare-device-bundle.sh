@@ -15,8 +15,8 @@ cd "$root"
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 
-# java.management: bench's GC accounting; java.xml, jdk.zipfs: the launcher's reports and package scan; jdk.unsupported: JavaCPP.
-"$jdk/bin/jlink" --add-modules java.base,jdk.incubator.vector,java.logging,java.management,java.xml,jdk.zipfs,jdk.unsupported \
+# java.management, jdk.management: bench's GC and CPU-time accounting; java.xml, jdk.zipfs: the launcher's reports and package scan; jdk.unsupported: JavaCPP.
+"$jdk/bin/jlink" --add-modules java.base,jdk.incubator.vector,java.logging,java.management,jdk.management,java.xml,jdk.zipfs,jdk.unsupported \
   --strip-debug --no-header-files --no-man-pages --output "$stage/jre" 2>/dev/null
 strip --strip-unneeded "$stage/jre/lib/server/libjvm.so"
 
