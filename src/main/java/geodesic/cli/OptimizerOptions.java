@@ -31,7 +31,7 @@ final class OptimizerOptions {
     static final List<String> NAMES = List.of("sgd", "momentum", "adam", "amsgrad", "rmsprop", "adagrad", "diagonal",
             "kronecker", "tso-alra");
     static final Set<String> OPTIONS = Set.of("optimizer", "lr", "momentum", "weight-decay", "beta1", "beta2", "eps",
-            "switch-epoch", "switch", "patience", "preconditioner", "damping", "roots", "root-rank");
+            "switch-epoch", "switch", "patience", "preconditioner", "damping", "roots", "root-rank", "root-interval");
     static final Set<String> SWITCHES = Set.of("match-lr");
 
     private OptimizerOptions() {
@@ -132,6 +132,9 @@ final class OptimizerOptions {
 
     private static KroneckerSettings kroneckerSettings(Options o) {
         KroneckerSettings s = KroneckerSettings.defaults();
+        if (o.has("root-interval")) {
+            s = s.withRootInterval(o.integer("root-interval", s.rootInterval(), 1, 1_000_000));
+        }
         if (o.has("root-rank")) {
             s = s.withRootRank(o.integer("root-rank", s.rootRank(), 0, 1_000_000));
         }

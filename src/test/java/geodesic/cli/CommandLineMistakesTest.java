@@ -53,6 +53,9 @@ class CommandLineMistakesTest {
             "train --optimizer tso-alra --switch plateau --patience x | train: --patience must be an integer, got 'x'",
             "train --optimizer tso-alra --switch isotropy --switch-epoch 3 | --switch-epoch goes with --switch epoch",
             "train --optimizer kronecker --damping NaN                | train: --damping must be a finite number",
+            "train --optimizer tso-alra --roots later                 | train: --roots must be one of async, sync, got 'later'",
+            "train --optimizer tso-alra --root-rank -3                | train: --root-rank must be in [0, 1000000], got -3",
+            "train --optimizer kronecker --root-interval 0            | train: --root-interval must be in [1, 1000000], got 0",
             "train --resume DIR/a --checkpoint-dir DIR/b              | train: --resume DIR/a and --checkpoint-dir DIR/b differ",
             "train --checkpoint-every 5                               | train: --checkpoint-every needs --checkpoint-dir"})
     void trainRejectsBadValuesWithExitTwoBeforeLoadingData(String line, String message) {
