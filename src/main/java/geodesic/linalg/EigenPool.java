@@ -133,6 +133,19 @@ public final class EigenPool implements AutoCloseable {
         return run(() -> then.apply(solver.decomposeLargest(snapshot, n, k)));
     }
 
+    /**
+     * Runs {@code task} on a snapshot of the row-major {@code n x n} float32 matrix {@code a} on a pool thread, for
+     * decompositions that need more than the pool's solver (the solver is {@link #solver()}).
+     *
+     * @throws IllegalArgumentException if {@code a.length != n * n} or {@code n < 1}
+     * @throws IllegalStateException    if the pool was closed
+     */
+    public <T> CompletableFuture<T> submitSnapshot(float[] a, int n, Function<float[], T> task) {
+        SymmetricInput.checkShape(a.length, n);
+        float[] snapshot = a.clone();
+        return run(() -> task.apply(snapshot));
+    }
+
     private <T> CompletableFuture<T> run(Supplier<T> task) {
         try {
             return CompletableFuture.supplyAsync(task, executor);

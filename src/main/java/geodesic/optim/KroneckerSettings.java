@@ -29,7 +29,8 @@ import java.util.Locale;
  * @param rootRank            {@code k}: with {@link Damping.Form#FACTORED} damping, a factor larger than {@code 2k}
  *                            keeps only its {@code k} largest eigenpairs and replaces the others by their mean
  *                            (an isotropic tail; see {@link KroneckerFactor}), so that applying its root costs
- *                            {@code 4 k n} instead of {@code 2 n^2} flops per gradient column; 0 keeps every
+ *                            {@code 4 k n} instead of {@code 2 n^2} flops per gradient column, and refreshes
+ *                            start from the previous eigenvectors (see {@link KroneckerFactor}); 0 keeps every
  *                            eigenpair, {@code >= 0}
  * @param diagonalDecay       EMA decay of the {@link DiagonalPreconditioner} used for parameters outside
  *                            Dense and Conv2d layers (batch-norm scales and shifts), in {@code [0, 1)}

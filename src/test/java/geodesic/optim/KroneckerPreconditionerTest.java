@@ -210,9 +210,11 @@ class KroneckerPreconditionerTest {
         return out;
     }
 
-    @Test
-    void asynchronousRootsWithZeroDelayEqualSynchronousRootsBitForBit() {
-        KroneckerSettings s = KroneckerSettings.defaults().withRootInterval(2).withAsyncDelay(0);
+    /** Rank 0 keeps full roots; rank 2 truncates and refreshes by warm-started subspace iteration after step 1. */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 2})
+    void asynchronousRootsWithZeroDelayEqualSynchronousRootsBitForBit(int rank) {
+        KroneckerSettings s = KroneckerSettings.defaults().withRootInterval(2).withAsyncDelay(0).withRootRank(rank);
         List<float[]> sync = run(net -> new KroneckerPreconditioner(net, s, Parallelism.sequential()), 6);
         try (EigenPool pool = EigenPool.of(SymmetricEigensolver.active(), 2)) {
             List<float[]> async = run(net -> new KroneckerPreconditioner(net, s, Parallelism.sequential(), pool), 6);
