@@ -24,23 +24,32 @@ import geodesic.linalg.SymmetricEigen;
  * @param root           the full damped inverse square root, or null
  * @param top            the kept eigenvectors, {@code k x n} row-major, or null
  * @param topScales      {@code s}, {@code k} values, or null
+ * @param scaledTop      {@code diag(s) V}, {@code k x n}, or null: derived from the two above once, so that applying
+ *                       the root needs no scaling pass per step
  * @param tailScale      {@code c}, or 0 when {@code top} is null
  * @param basis          the eigenbasis, or null
  * @param meanEigenvalue mean of the factor's eigenvalues clamped at 0, for relative damping
  */
-record FactorRoot(int n, float[] root, float[] top, float[] topScales, float tailScale, Eigenbasis basis,
-                  double meanEigenvalue) {
+record FactorRoot(int n, float[] root, float[] top, float[] topScales, float[] scaledTop, float tailScale,
+                  Eigenbasis basis, double meanEigenvalue) {
 
     static FactorRoot full(int n, float[] root, double meanEigenvalue) {
-        return new FactorRoot(n, root, null, null, 0, null, meanEigenvalue);
+        return new FactorRoot(n, root, null, null, null, 0, null, meanEigenvalue);
     }
 
     static FactorRoot truncated(int n, float[] top, float[] topScales, float tailScale, double meanEigenvalue) {
-        return new FactorRoot(n, null, top, topScales, tailScale, null, meanEigenvalue);
+        int k = topScales.length;
+        float[] scaledTop = new float[k * n];
+        for (int i = 0; i < k; i++) {
+            for (int x = 0; x < n; x++) {
+                scaledTop[i * n + x] = topScales[i] * top[i * n + x];
+            }
+        }
+        return new FactorRoot(n, null, top, topScales, scaledTop, tailScale, null, meanEigenvalue);
     }
 
     static FactorRoot eigenbasis(Eigenbasis basis, double meanEigenvalue) {
-        return new FactorRoot(basis.n(), null, null, null, 0, basis, meanEigenvalue);
+        return new FactorRoot(basis.n(), null, null, null, null, 0, basis, meanEigenvalue);
     }
 
     /**
@@ -116,18 +125,8 @@ record FactorRoot(int n, float[] root, float[] top, float[] topScales, float tai
         }
         int k = rank();
         matMul.gemm(false, false, k, cols, n, 1f, top, 0, n, g, 0, cols, 0f, work, 0, cols);
-        for (int i = 0; i < k; i++) {
-            float s = topScales[i];
-            int row = i * cols;
-            for (int j = 0; j < cols; j++) {
-                work[row + j] *= s;
-            }
-        }
-        int size = n * cols;
-        for (int i = 0; i < size; i++) {
-            out[i] = tailScale * g[i];
-        }
-        matMul.gemm(true, false, n, cols, k, 1f, top, 0, n, work, 0, cols, 1f, out, 0, cols);
+        System.arraycopy(g, 0, out, 0, n * cols);
+        matMul.gemm(true, false, n, cols, k, 1f, scaledTop, 0, n, work, 0, cols, tailScale, out, 0, cols);
     }
 
     /**
@@ -141,17 +140,7 @@ record FactorRoot(int n, float[] root, float[] top, float[] topScales, float tai
         }
         int k = rank();
         matMul.gemm(false, true, rows, k, n, 1f, g, 0, n, top, 0, n, 0f, work, 0, k);
-        for (int r = 0; r < rows; r++) {
-            int row = r * k;
-            for (int i = 0; i < k; i++) {
-                work[row + i] *= alpha * topScales[i];
-            }
-        }
-        float c = alpha * tailScale;
-        int size = rows * n;
-        for (int i = 0; i < size; i++) {
-            out[i] = c * g[i];
-        }
-        matMul.gemm(false, false, rows, n, k, 1f, work, 0, k, top, 0, n, 1f, out, 0, n);
+        System.arraycopy(g, 0, out, 0, rows * n);
+        matMul.gemm(false, false, rows, n, k, alpha, work, 0, k, scaledTop, 0, n, alpha * tailScale, out, 0, n);
     }
 }
