@@ -119,21 +119,6 @@ public final class EigenPool implements AutoCloseable {
     }
 
     /**
-     * Computes the {@code k} largest eigenpairs of a snapshot of the float32 matrix {@code a}
-     * ({@link SymmetricEigensolver#decomposeLargest(float[], int, int)}) and applies {@code then} on the same pool
-     * thread.
-     *
-     * @throws IllegalArgumentException if {@code a.length != n * n}, {@code n < 1} or {@code k} not in {@code [1, n]}
-     * @throws IllegalStateException    if the pool was closed
-     */
-    public <T> CompletableFuture<T> submitLargest(float[] a, int n, int k, Function<LargestEigenpairs, T> then) {
-        SymmetricInput.checkShape(a.length, n);
-        SymmetricEigensolver.checkRank(n, k);
-        float[] snapshot = a.clone();
-        return run(() -> then.apply(solver.decomposeLargest(snapshot, n, k)));
-    }
-
-    /**
      * Runs {@code task} on a snapshot of the row-major {@code n x n} float32 matrix {@code a} on a pool thread, for
      * decompositions that need more than the pool's solver (the solver is {@link #solver()}).
      *

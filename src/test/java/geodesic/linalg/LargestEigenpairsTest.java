@@ -106,11 +106,12 @@ class LargestEigenpairsTest {
     }
 
     @Test
-    void eigenPoolComputesTheLargestEigenpairsOfASnapshot() throws Exception {
+    void eigenPoolDecomposesASnapshotTakenAtSubmission() throws Exception {
         int n = 30;
         float[] f = TestMatrices.toFloat(distinctSpectrum(n, 9));
         try (EigenPool pool = EigenPool.of(SymmetricEigensolver.active(), 1)) {
-            var future = pool.submitLargest(f, n, 4, LargestEigenpairs::remainingMean);
+            var future = pool.submitSnapshot(f, n,
+                    snapshot -> pool.solver().decomposeLargest(snapshot, n, 4).remainingMean());
             java.util.Arrays.fill(f, Float.NaN);
             double mean = future.get();
             assertTrue(Double.isFinite(mean) && mean > 0, "remaining mean " + mean);
