@@ -13,11 +13,14 @@ import java.util.Objects;
  * patch matrix {@code cols[N * P][patch]} with {@code P = outH * outW} rows per image, image-major (see
  * {@link Im2col}). {@code y_n = (cols_n w)^T + bias}.</dd>
  * <dt>Work split</dt>
- * <dd>Every pass runs one GEMM per image in the NCHW orientation ({@code y_n = w^T cols_n^T} lands as
- * {@code [outC x P]}), so no transposed copy of {@code y} or {@code dy} is ever made; the weight gradient sums the
- * images in index order. GEMMs parallelize inside the {@link MatMul}; im2col, col2im and bias work run on this
- * kernel's {@link Parallelism}, split by image (bias sums by channel). No GEMM is started from inside a
- * {@code Parallelism} part, so the MatMul may run on the same team.</dd>
+ * <dd>Images are split across this kernel's {@link Parallelism} team and each part runs its GEMMs on its own
+ * thread: no synchronization per GEMM and no operand packed twice. Every GEMM is posed so that no large operand
+ * needs a transposing copy, which a packed GEMM pays element by element: the forward pass multiplies
+ * {@code cols_n w} into a per-thread {@code [P x outC]} buffer and transposes that small result into NCHW; the data
+ * gradient multiplies {@code w dy_n} into a patch-major {@code [patch x P]} block, whose col2im adds runs of whole
+ * output rows; the weight gradient accumulates {@code dw^T = sum_n dy_n cols_n} with C split by rows or columns
+ * across the team, images in index order, and transposes it once at the end. The {@link MatMul} must run on the
+ * same team (or on one thread), so that GEMMs started inside a part run on that part's thread.</dd>
  * <dt>Arrays</dt>
  * <dd>Batch-sized arrays ({@code x, y, cols, dy, dx}) must hold at least the elements a batch needs, so buffers
  * sized for the largest batch serve a short last batch; only that prefix is read or written. Parameter arrays
@@ -30,17 +33,27 @@ import java.util.Objects;
  */
 public final class Conv2dKernel {
     /*
-     * Why per-image GEMMs: against one batched GEMM ([N*P x patch] * w, then a transpose into NCHW), measured with
-     * an OpenBLAS sgemm stand-in on the reference shapes at batch 128, per-image forward was faster on one thread
-     * (1x28x28->32 5x5: 3.1 vs 4.5 ms; 32x14x14->64 5x5: 28.5 vs 32 ms) and within noise on two, and it needs no
-     * transpose pass or extra buffer. The batched backward needs a transposed dy and was not faster either.
-     * Re-measure once the Vector API GEMM lands: small per-image GEMMs are where a blocked GEMM is weakest.
+     * Why this split (issue 6, reference CNN, batch 128, one thread, bench train): one GEMM per image with the
+     * team inside each GEMM, in the NCHW orientation (transposed operands), spent 29% of a training step packing
+     * (a transposed B strip is copied element by element) and synchronized the team 768 times a step; with the
+     * orientations above and images split across the team the step went from 115 to 101 ms on one thread and from
+     * 73 to 60 ms on two.
      */
     /**
      * Images per backwardData step in the suggested workspace: enough parts for col2im to keep 16 threads busy,
      * while the group's patch matrices (10 MB for a 32-channel 5x5 layer on 14x14) stay in a Zen 3 L3 slice.
      */
     private static final int DCOLS_IMAGES = 16;
+    /** Whether patches move as vectors: with the Vector API kernels, which need the incubator module loaded. */
+    private static final boolean VECTOR_PATCHES = KernelProvider.get().vectorized();
+    /** Rows of C per weight-gradient part when split by rows: four register tiles. */
+    private static final int ROW_GRANULE = 16;
+    /** Columns of C per weight-gradient part when split by columns: whole 16- and 32-float strips. */
+    private static final int COLUMN_GRANULE = 32;
+    /** Floats past the padded image that vector col2im may touch: one vector of the widest species. */
+    private static final int PADDED_SLACK = 16;
+    /** Rows read per transpose block: 16 rows of 64 channels are 4 KiB, well inside L1. */
+    private static final int TRANSPOSE_BLOCK = 16;
 
     private final Conv2dGeometry geometry;
     private final MatMul matMul;
@@ -109,17 +122,15 @@ public final class Conv2dKernel {
 
         int block = p * patch;
         parallelism.run(batch, n -> {
-            Im2col.im2colUnchecked(g, x, n * in, cols, n * block);
-            if (bias != null) {
-                for (int o = 0, at = n * out; o < oc; o++, at += p) {
-                    Arrays.fill(y, at, at + p, bias[o]);
-                }
+            if (VECTOR_PATCHES) {
+                VectorIm2col.im2colUnchecked(g, x, n * in, cols, n * block);
+            } else {
+                Im2col.im2colUnchecked(g, x, n * in, cols, n * block);
             }
+            float[] byPosition = ConvolutionWorkspace.current().image(p * oc);
+            matMul.gemm(false, false, p, oc, patch, 1f, cols, n * block, patch, w, 0, oc, 0f, byPosition, 0, oc);
+            transposeAddingBias(byPosition, p, oc, bias, y, n * out);
         });
-        float beta = bias == null ? 0f : 1f;
-        for (int n = 0; n < batch; n++) {
-            matMul.gemm(true, true, oc, p, patch, 1f, w, 0, oc, cols, n * block, patch, beta, y, n * out, p);
-        }
     }
 
     /**
@@ -144,30 +155,39 @@ public final class Conv2dKernel {
             requireExactly("dbias", dbias, oc);
         }
 
-        for (int n = 0; n < batch; n++) {
-            matMul.gemm(true, true, patch, oc, p, 1f, cols, n * p * patch, patch, dy, n * out, p,
-                    n == 0 ? 0f : 1f, dw, 0, oc);
-        }
-        if (dbias != null) {
-            parallelism.run(oc, o -> {
-                double s = 0;
-                for (int n = 0; n < batch; n++) {
-                    for (int i = n * out + o * p, end = i + p; i < end; i++) {
-                        s += dy[i];
-                    }
+        float[] dwT = ConvolutionWorkspace.current().weights(oc * patch);
+        boolean splitRows = oc >= patch;
+        int length = splitRows ? oc : patch;
+        int granule = splitRows ? ROW_GRANULE : COLUMN_GRANULE;
+        int chunk = Math.ceilDiv(Math.ceilDiv(length, parallelism.threads()), granule) * granule;
+        int block = p * patch;
+        parallelism.run(Math.ceilDiv(length, chunk), part -> {
+            int start = part * chunk;
+            int width = Math.min(length, start + chunk) - start;
+            for (int n = 0; n < batch; n++) {
+                float beta = n == 0 ? 0f : 1f;
+                if (splitRows) {
+                    matMul.gemm(false, false, width, patch, p, 1f, dy, n * out + start * p, p, cols, n * block,
+                            patch, beta, dwT, start * patch, patch);
+                } else {
+                    matMul.gemm(false, false, oc, width, p, 1f, dy, n * out, p, cols, n * block + start, patch,
+                            beta, dwT, start, patch);
                 }
-                dbias[o] = (float) s;
-            });
+            }
+        });
+        transpose(dwT, oc, patch, dw);
+        if (dbias != null) {
+            parallelism.run(oc, o -> dbias[o] = (float) channelSum(dy, o * p, out, p, batch));
         }
     }
 
     /**
-     * Input gradient: {@code dx_n = col2im(dy_n^T w^T)} for every image.
+     * Input gradient: {@code dx_n = col2im(w dy_n)} for every image.
      *
-     * <p>Images are processed in groups of as many as {@code dcols} holds patch matrices ({@code G =
-     * dcols.length / (positions * patchSize)}, at most {@code batch}): one GEMM per image of the group, then
-     * col2im for the group's images in parallel. A larger workspace means fewer synchronizations and more parallel
-     * col2im work; {@link #dcolsLength} suggests one. The result does not depend on {@code G}.
+     * <p>Images are processed in groups of as many as {@code dcols} holds patch blocks ({@code G =
+     * dcols.length / (positions * patchSize)}, at most {@code batch}): each image of a group, in parallel, gets one
+     * GEMM into its patch-major block {@code [patch x P]} and then col2im. A larger workspace means fewer
+     * synchronizations; {@link #dcolsLength} suggests one. The result does not depend on {@code G}.
      *
      * @param batch images N, {@code >= 1}
      * @param dy    output gradient {@code [N][outC][outH][outW]}, read
@@ -187,17 +207,77 @@ public final class Conv2dKernel {
         requireAtLeast("dx", dx, batchLength("dx", batch, in), batch);
 
         int group = Math.min(batch, dcols.length / block);
+        int paddedLength = Im2col.paddedLength(g, PADDED_SLACK);
         for (int first = 0; first < batch; first += group) {
             int start = first, count = Math.min(group, batch - first);
-            for (int i = 0; i < count; i++) {
-                matMul.gemm(true, true, p, patch, oc, 1f, dy, (start + i) * out, p, w, 0, oc,
-                        0f, dcols, i * block, patch);
-            }
             parallelism.run(count, i -> {
-                int base = (start + i) * in;
-                Arrays.fill(dx, base, base + in, 0f);
-                Im2col.col2imUnchecked(g, dcols, i * block, dx, base);
+                matMul.gemm(false, false, patch, p, oc, 1f, w, 0, oc, dy, (start + i) * out, p,
+                        0f, dcols, i * block, p);
+                float[] padded = ConvolutionWorkspace.current().paddedImage(paddedLength);
+                if (VECTOR_PATCHES) {
+                    VectorIm2col.col2imPatchMajorUnchecked(g, dcols, i * block, dx, (start + i) * in, padded);
+                } else {
+                    Im2col.col2imPatchMajorUnchecked(g, dcols, i * block, dx, (start + i) * in, padded);
+                }
             });
+        }
+    }
+
+    /**
+     * The sum of {@code count} runs of {@code length} floats, {@code stride} apart from {@code start}, in double. Four
+     * partial sums, each over a fixed residue of the position, break the chain of dependent additions (4-cycle
+     * latency each) that one accumulator makes; the order is fixed, so the result is too.
+     */
+    private static double channelSum(float[] a, int start, int stride, int length, int count) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (int n = 0; n < count; n++) {
+            int i = start + n * stride, end = i + length;
+            for (; i + 3 < end; i += 4) {
+                s0 += a[i];
+                s1 += a[i + 1];
+                s2 += a[i + 2];
+                s3 += a[i + 3];
+            }
+            for (; i < end; i++) {
+                s0 += a[i];
+            }
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /**
+     * {@code y[yOffset + o * positions + pos] = byPosition[pos * channels + o] + bias[o]}, in blocks of positions
+     * whose rows stay in L1 while every channel's run is written.
+     */
+    private static void transposeAddingBias(float[] byPosition, int positions, int channels, float[] bias,
+                                            float[] y, int yOffset) {
+        for (int pos0 = 0; pos0 < positions; pos0 += TRANSPOSE_BLOCK) {
+            int pos1 = Math.min(positions, pos0 + TRANSPOSE_BLOCK);
+            for (int o = 0; o < channels; o++) {
+                float b = bias == null ? 0f : bias[o];
+                int at = yOffset + o * positions;
+                if (bias == null) {
+                    for (int pos = pos0; pos < pos1; pos++) {
+                        y[at + pos] = byPosition[pos * channels + o];
+                    }
+                } else {
+                    for (int pos = pos0; pos < pos1; pos++) {
+                        y[at + pos] = byPosition[pos * channels + o] + b;
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@code dst[j][i] = src[i][j]} for {@code src} of {@code rows x cols}, both dense and row-major. */
+    private static void transpose(float[] src, int rows, int cols, float[] dst) {
+        for (int i0 = 0; i0 < rows; i0 += TRANSPOSE_BLOCK) {
+            int i1 = Math.min(rows, i0 + TRANSPOSE_BLOCK);
+            for (int j = 0; j < cols; j++) {
+                for (int i = i0; i < i1; i++) {
+                    dst[j * rows + i] = src[i * cols + j];
+                }
+            }
         }
     }
 

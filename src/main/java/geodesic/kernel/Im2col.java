@@ -1,5 +1,6 @@
 package geodesic.kernel;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -105,6 +106,68 @@ public final class Im2col {
                             dx[r + j] += cols[e + j];
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * Floats of the {@code padded} buffer {@link #col2imPatchMajorUnchecked} needs: the input extent the windows
+     * cover, {@code C x ((outH-1)*strideH + kernelH) x ((outW-1)*strideW + kernelW)}, plus {@code slack}.
+     */
+    static int paddedLength(Conv2dGeometry g, int slack) {
+        return g.channels() * paddedHeight(g) * paddedWidth(g) + slack;
+    }
+
+    static int paddedHeight(Conv2dGeometry g) {
+        return (g.outHeight() - 1) * g.strideH() + g.kernelH();
+    }
+
+    static int paddedWidth(Conv2dGeometry g) {
+        return (g.outWidth() - 1) * g.strideW() + g.kernelW();
+    }
+
+    /**
+     * Overwrites the image gradient {@code dx[dxOffset ..]} ({@code C x H x W}) with the adjoint of im2col applied to a
+     * patch-major block {@code colsT[offset ..]} ({@code patch x P}, entry {@code (tap, pos)} at
+     * {@code tap * P + pos}). Sums run in a zero-initialized, padded copy of the image ({@link #paddedLength} floats
+     * at least), taps in storage order and positions in order within a tap, so no tap needs clipping; its interior is
+     * then copied out, pixels no window covers getting zero.
+     */
+    static void col2imPatchMajorUnchecked(Conv2dGeometry g, float[] colsT, int offset, float[] dx, int dxOffset,
+                                          float[] padded) {
+        int hp = paddedHeight(g), wp = paddedWidth(g);
+        int kh = g.kernelH(), kw = g.kernelW(), sh = g.strideH(), sw = g.strideW();
+        int outH = g.outHeight(), outW = g.outWidth(), positions = outH * outW;
+        Arrays.fill(padded, 0, g.channels() * hp * wp, 0f);
+        int src = offset;
+        for (int c = 0; c < g.channels(); c++) {
+            for (int i = 0; i < kh; i++) {
+                for (int j = 0; j < kw; j++, src += positions) {
+                    for (int oh = 0, from = src; oh < outH; oh++, from += outW) {
+                        int to = (c * hp + oh * sh + i) * wp + j;
+                        for (int ow = 0; ow < outW; ow++) {
+                            padded[to + ow * sw] += colsT[from + ow];
+                        }
+                    }
+                }
+            }
+        }
+        copyInterior(g, padded, dx, dxOffset);
+    }
+
+    /** {@code dx[c][ih][iw] = padded[c][ih + padH][iw + padW]}, zero where that lies outside the padded extent. */
+    static void copyInterior(Conv2dGeometry g, float[] padded, float[] dx, int dxOffset) {
+        int hp = paddedHeight(g), wp = paddedWidth(g);
+        int height = g.height(), width = g.width();
+        int rows = Math.min(height, hp - g.padH()), cols = Math.min(width, wp - g.padW());
+        for (int c = 0, d = dxOffset; c < g.channels(); c++) {
+            for (int ih = 0; ih < height; ih++, d += width) {
+                if (ih < rows) {
+                    System.arraycopy(padded, (c * hp + ih + g.padH()) * wp + g.padW(), dx, d, cols);
+                    Arrays.fill(dx, d + cols, d + width, 0f);
+                } else {
+                    Arrays.fill(dx, d, d + width, 0f);
                 }
             }
         }

@@ -57,6 +57,43 @@ class Im2colTest {
         assertArrayEquals(expected, cols, "patch matrix, with the regions outside it untouched");
     }
 
+    /** Every pixel is overwritten: covered ones with their sum, the ones no window reaches with zero. */
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void patchMajorCol2imSumsEveryTapOntoItsPixel(Conv2dGeometry g) {
+        Random r = new Random(23);
+        int positions = g.positions(), offset = 2, dxOffset = 4;
+        float[] colsT = Conv2dKernelTest.gaussian(r, offset + g.patchSize() * positions);
+        double[] expected = new double[g.inputSize()];
+        for (int oh = 0, pos = 0; oh < g.outHeight(); oh++) {
+            for (int ow = 0; ow < g.outWidth(); ow++, pos++) {
+                for (int c = 0, tap = 0; c < g.channels(); c++) {
+                    for (int i = 0; i < g.kernelH(); i++) {
+                        for (int j = 0; j < g.kernelW(); j++, tap++) {
+                            int ih = oh * g.strideH() - g.padH() + i, iw = ow * g.strideW() - g.padW() + j;
+                            if (ih >= 0 && ih < g.height() && iw >= 0 && iw < g.width()) {
+                                expected[(c * g.height() + ih) * g.width() + iw] += colsT[offset + tap * positions + pos];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        float[] dx = new float[dxOffset + g.inputSize() + 3];
+        Arrays.fill(dx, Float.NaN);
+        float[] padded = new float[Im2col.paddedLength(g, 0)];
+        Arrays.fill(padded, Float.NaN);
+        Im2col.col2imPatchMajorUnchecked(g, colsT, offset, dx, dxOffset, padded);
+        for (int i = 0; i < dx.length; i++) {
+            int pixel = i - dxOffset;
+            if (pixel < 0 || pixel >= g.inputSize()) {
+                assertTrue(Float.isNaN(dx[i]), "outside the image, index " + i);
+            } else {
+                assertEquals(expected[pixel], dx[i], 1e-5 * (1 + Math.abs(expected[pixel])), "pixel " + pixel);
+            }
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("geometries")
     void col2imIsTheAdjointOfIm2col(Conv2dGeometry g) {

@@ -24,7 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Convolution forward + backward (weights and data) on the reference CNN's layers at batch 128, with the same
  * im2col/col2im code and GEMM done either by the Vector API kernel or by OpenBLAS ({@link OpenBlasMatMul}).
- * {@code bin/geodesic-jmh --table conv} prints both and the ratio.
+ * {@code bin/geodesic-jmh --table conv} prints both and the ratio. Threads split the batch's images and each image's
+ * GEMMs run on one thread, so OpenBLAS runs single-threaded inside them as our GEMM does.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -69,7 +70,7 @@ public class ConvBenchmark {
             if (!OpenBlas.isAvailable()) {
                 throw new IllegalStateException("OpenBLAS unavailable: " + OpenBlas.unavailableReason());
             }
-            OpenBlas.setThreads(threads);
+            OpenBlas.setThreads(1);
             mm = new OpenBlasMatMul();
         }
         kernel = new Conv2dKernel(g, mm, parallelism);
