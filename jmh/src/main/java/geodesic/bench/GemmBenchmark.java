@@ -33,7 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class GemmBenchmark {
 
     @Param({"sq128", "sq256", "sq512", "sq1024", "conv1.fwd", "conv1.dW", "conv2.fwd", "conv2.dW", "conv2.dX",
-            "fc1.fwd", "fc1.dX", "fc1.dW", "fc2.fwd", "fc2.dX", "fc2.dW", "mlp1.fwd", "mlp1.dW", "mlp2.fwd",
+            "conv1.img.fwd", "conv1.img.dW", "conv2.img.fwd", "conv2.img.dW", "conv2.img.dX", "fc1.fwd", "fc1.dX",
+            "fc1.dW", "fc2.fwd", "fc2.dX", "fc2.dW", "mlp1.fwd", "mlp1.dW", "mlp2.fwd",
             "mlp2.dX", "mlp2.dW"})
     public String shape;
 

@@ -6,7 +6,9 @@ import java.util.SplittableRandom;
 /**
  * The GEMM shapes Geodesic is benchmarked on: squares, and every product of one training step of the reference
  * CNN and the MLP at batch 128 (forward, and both backward products, with the transposes the layers use).
- * Convolutions are the batched im2col form: cols [N*P x patch] times W [patch x outC].
+ * Convolutions appear twice: in the batched im2col form ({@code conv1.fwd}: cols [N*P x patch] times W
+ * [patch x outC]), the usual way to pose them, and as the per-image products {@code Conv2dKernel} runs 128 of per
+ * batch ({@code conv2.img.fwd}: cols_n W; {@code .dW}: dy_n cols_n; {@code .dX}: W dy_n).
  */
 record GemmShape(String name, boolean transA, boolean transB, int m, int n, int k) {
 
@@ -17,6 +19,11 @@ record GemmShape(String name, boolean transA, boolean transB, int m, int n, int 
             entry("conv2.fwd", false, false, 128 * 196, 64, 800),
             entry("conv2.dW", true, false, 800, 64, 128 * 196),
             entry("conv2.dX", false, true, 128 * 196, 800, 64),
+            entry("conv1.img.fwd", false, false, 784, 32, 25),
+            entry("conv1.img.dW", false, false, 32, 25, 784),
+            entry("conv2.img.fwd", false, false, 196, 64, 800),
+            entry("conv2.img.dW", false, false, 64, 800, 196),
+            entry("conv2.img.dX", false, false, 800, 196, 64),
             entry("fc1.fwd", false, false, 128, 256, 3136),
             entry("fc1.dX", false, true, 128, 3136, 256),
             entry("fc1.dW", true, false, 3136, 256, 128),
