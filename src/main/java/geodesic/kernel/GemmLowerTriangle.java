@@ -36,8 +36,9 @@ final class GemmLowerTriangle {
         this.parallelism = parallelism;
     }
 
+    /** The update; {@code symmetric} mirrors each tile over the upper triangle, else that is left alone. */
     void update(int n, int rows, float alpha, float[] x, int xOffset, int ldx,
-                float beta, float[] c, int cOffset, int ldc) {
+                float beta, float[] c, int cOffset, int ldc, boolean symmetric) {
         if (n <= 0) {
             return;
         }
@@ -46,9 +47,10 @@ final class GemmLowerTriangle {
         if (rows <= 0 || alpha == 0f) {
             for (int t = 0; t < tiles; t++) {
                 Tile tile = Tile.of(t, n);
-                GemmDriver.scale(tile.i1 - tile.i0, tile.j1 - tile.j0, beta, c, cOffset + tile.i0 * ldc + tile.j0,
-                        ldc);
-                tile.mirror(c, cOffset, ldc);
+                scaleLower(tile, beta, c, cOffset, ldc);
+                if (symmetric) {
+                    tile.mirror(c, cOffset, ldc);
+                }
             }
             return;
         }
@@ -58,13 +60,13 @@ final class GemmLowerTriangle {
             int kStart = pass * PASS;
             int kEnd = Math.min(rows, kStart + PASS);
             float passBeta = pass == 0 ? beta : 1f;
-            boolean last = pass == passes - 1;
+            boolean mirror = symmetric && pass == passes - 1;
             if (parallel) {
-                parallelism.run(tiles, t -> tile(t, n, kStart, kEnd, last, alpha, x, xOffset, ldx, passBeta, c,
+                parallelism.run(tiles, t -> tile(t, n, kStart, kEnd, mirror, alpha, x, xOffset, ldx, passBeta, c,
                         cOffset, ldc));
             } else {
                 for (int t = 0; t < tiles; t++) {
-                    tile(t, n, kStart, kEnd, last, alpha, x, xOffset, ldx, passBeta, c, cOffset, ldc);
+                    tile(t, n, kStart, kEnd, mirror, alpha, x, xOffset, ldx, passBeta, c, cOffset, ldc);
                 }
             }
         }
@@ -96,15 +98,34 @@ final class GemmLowerTriangle {
 
         /** Copies every {@code C(i, j)} of the tile with {@code i > j} to {@code C(j, i)}. */
         void mirror(float[] c, int cOffset, int ldc) {
-            for (int ib = i0; ib < i1; ib += MIRROR_BLOCK) {
-                int ie = Math.min(i1, ib + MIRROR_BLOCK);
-                for (int jb = j0; jb < Math.min(j1, ie); jb += MIRROR_BLOCK) {
-                    int je = Math.min(j1, jb + MIRROR_BLOCK);
-                    for (int i = ib; i < ie; i++) {
-                        int from = cOffset + i * ldc;
-                        for (int j = jb; j < Math.min(je, i); j++) {
-                            c[cOffset + j * ldc + i] = c[from + j];
-                        }
+            GemmLowerTriangle.mirror(i0, i1, j0, j1, c, cOffset, ldc);
+        }
+    }
+
+    /**
+     * {@code C = beta * C} over the elements with {@code i >= j} of a tile; {@code beta == 0} writes zeros. Only
+     * diagonal tiles hold elements above the diagonal, which stay as they are.
+     */
+    private static void scaleLower(Tile tile, float beta, float[] c, int cOffset, int ldc) {
+        if (tile.i0 != tile.j0) {
+            GemmDriver.scale(tile.i1 - tile.i0, tile.j1 - tile.j0, beta, c, cOffset + tile.i0 * ldc + tile.j0, ldc);
+            return;
+        }
+        for (int i = tile.i0; i < tile.i1; i++) {
+            GemmDriver.scale(1, i - tile.j0 + 1, beta, c, cOffset + i * ldc + tile.j0, ldc);
+        }
+    }
+
+    /** Copies every {@code C(i, j)} with {@code i0 <= i < i1}, {@code j0 <= j < j1}, {@code i > j} to {@code C(j, i)}. */
+    static void mirror(int i0, int i1, int j0, int j1, float[] c, int cOffset, int ldc) {
+        for (int ib = i0; ib < i1; ib += MIRROR_BLOCK) {
+            int ie = Math.min(i1, ib + MIRROR_BLOCK);
+            for (int jb = j0; jb < Math.min(j1, ie); jb += MIRROR_BLOCK) {
+                int je = Math.min(j1, jb + MIRROR_BLOCK);
+                for (int i = ib; i < ie; i++) {
+                    int from = cOffset + i * ldc;
+                    for (int j = jb; j < Math.min(je, i); j++) {
+                        c[cOffset + j * ldc + i] = c[from + j];
                     }
                 }
             }

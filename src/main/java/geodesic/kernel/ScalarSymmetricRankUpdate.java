@@ -17,7 +17,13 @@ final class ScalarSymmetricRankUpdate implements SymmetricRankUpdate {
     @Override
     public void update(int n, int rows, float alpha, float[] x, int xOffset, int ldx,
                        float beta, float[] c, int cOffset, int ldc) {
-        triangle.update(n, rows, alpha, x, xOffset, ldx, beta, c, cOffset, ldc);
+        triangle.update(n, rows, alpha, x, xOffset, ldx, beta, c, cOffset, ldc, true);
+    }
+
+    @Override
+    public void updateLower(int n, int rows, float alpha, float[] x, int xOffset, int ldx,
+                            float beta, float[] c, int cOffset, int ldc) {
+        triangle.update(n, rows, alpha, x, xOffset, ldx, beta, c, cOffset, ldc, false);
     }
 
     @Override

@@ -26,6 +26,29 @@ public interface SymmetricRankUpdate {
     void update(int n, int rows, float alpha, float[] x, int xOffset, int ldx,
                 float beta, float[] c, int cOffset, int ldc);
 
+    /**
+     * As {@link #update}, but without the mirroring: the lower triangle ({@code i >= j}) is the same bit for bit
+     * (the upper triangle is never an input to it), while the strict upper triangle is left with contents of no
+     * meaning (near the diagonal it may be read and written).
+     * For a C that is updated often and read rarely: mirroring writes as many floats again as the update, most of
+     * them missing every cache (a {@code 3137 x 3137} factor is 39 MB), so an owner that calls
+     * {@link #mirrorLowerTriangle} only before C is read saves that traffic on every other update.
+     *
+     * @throws ArrayIndexOutOfBoundsException if X or C does not fit its array (not always detected)
+     */
+    void updateLower(int n, int rows, float alpha, float[] x, int xOffset, int ldx,
+                     float beta, float[] c, int cOffset, int ldc);
+
+    /**
+     * Copies every element below the diagonal of the {@code n x n} matrix C over its mirror image above it, in cache
+     * blocks, so C is exactly symmetric.
+     *
+     * @throws ArrayIndexOutOfBoundsException if C does not fit its array
+     */
+    static void mirrorLowerTriangle(int n, float[] c, int cOffset, int ldc) {
+        GemmLowerTriangle.mirror(0, n, 0, n, c, cOffset, ldc);
+    }
+
     /** Short human-readable name for logs and benchmarks. */
     String name();
 }

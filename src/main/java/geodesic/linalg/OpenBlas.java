@@ -168,8 +168,8 @@ public final class OpenBlas {
      * {@code rows x n} ({@code ldx >= n}) and C is {@code n x n} ({@code ldc >= n}).
      *
      * <p>Only the <b>lower triangle</b> of C is written: elements {@code (i, j)} with {@code j <= i}, at
-     * {@code c[cOff + i * ldc + j]}; the strict upper triangle is left untouched (geodesic.kernel's
-     * {@code SymmetricRankUpdate} mirrors it, this reference does not). C is updated in place and must not overlap X.
+     * {@code c[cOff + i * ldc + j]}; the strict upper triangle is left untouched, as by geodesic.kernel's
+     * {@code SymmetricRankUpdate.updateLower}. C is updated in place and must not overlap X.
      * Runs on the calling thread.
      *
      * @throws IllegalArgumentException if a dimension or offset is negative, a leading dimension too small or an

@@ -93,6 +93,8 @@ public final class KroneckerFactor {
     private final SymmetricRankUpdate rankUpdate;
     private final Elementwise ops;
     private final float[] factorA;
+    /** Whether the factors' upper triangles lag their lower ones, which updates alone write. */
+    private boolean upperStale;
     private final float[] factorB;
     private final float[] gradient;
     private final float[] scratch;
@@ -166,11 +168,13 @@ public final class KroneckerFactor {
 
     /** A copy of the running input factor {@code A}, row-major {@code sizeA x sizeA}. */
     public float[] factorA() {
+        symmetrize();
         return factorA.clone();
     }
 
     /** A copy of the running output-gradient factor {@code B}, row-major {@code sizeB x sizeB}. */
     public float[] factorB() {
+        symmetrize();
         return factorB.clone();
     }
 
@@ -245,7 +249,7 @@ public final class KroneckerFactor {
 
         float weight = factorUpdates == 0 ? 1f : (float) settings.gamma();
         float keep = factorUpdates == 0 ? 0f : (float) (1 - settings.gamma());
-        rankUpdate.update(inputDim, rows, weight / rows, x, xOffset, inputDim, keep, factorA, 0, sizeA);
+        rankUpdate.updateLower(inputDim, rows, weight / rows, x, xOffset, inputDim, keep, factorA, 0, sizeA);
         ops.columnSums(rows, inputDim, x, xOffset, columnSums, 0, false);
         int last = inputDim * sizeA;
         for (int i = 0; i < inputDim; i++) {
@@ -257,7 +261,7 @@ public final class KroneckerFactor {
 
         float alphaB = (float) (weight * gScale);
         if (positions == 1) {
-            rankUpdate.update(sizeB, used, alphaB, g, gOffset, sizeB, keep, factorB, 0, sizeB);
+            rankUpdate.updateLower(sizeB, used, alphaB, g, gOffset, sizeB, keep, factorB, 0, sizeB);
         } else {
             if (transposed == null || transposed.length < rows * sizeB) {
                 transposed = new float[rows * sizeB];
@@ -272,14 +276,28 @@ public final class KroneckerFactor {
                     }
                 }
             }
-            rankUpdate.update(sizeB, rows, alphaB, transposed, 0, sizeB, keep, factorB, 0, sizeB);
+            rankUpdate.updateLower(sizeB, rows, alphaB, transposed, 0, sizeB, keep, factorB, 0, sizeB);
         }
         squaredWeights = factorUpdates == 0 ? 1 : (1 - settings.gamma()) * (1 - settings.gamma()) * squaredWeights
                 + settings.gamma() * settings.gamma();
         rowsPerUpdate = rows;
         factorUpdates++;
+        upperStale = true;
         requireFiniteDiagonal(factorA, sizeA, "A (layer inputs)", step);
         requireFiniteDiagonal(factorB, sizeB, "B (output gradients)", step);
+    }
+
+    /**
+     * Mirrors both factors' lower triangles over their upper ones if an update left them stale. Updates write only
+     * the lower triangles ({@link SymmetricRankUpdate#updateLower}): for a 3137-wide fc1 factor the mirror moved
+     * as many floats again, nearly all cache misses; readers of a whole factor call this first.
+     */
+    private void symmetrize() {
+        if (upperStale) {
+            SymmetricRankUpdate.mirrorLowerTriangle(sizeA, factorA, 0, sizeA);
+            SymmetricRankUpdate.mirrorLowerTriangle(sizeB, factorB, 0, sizeB);
+            upperStale = false;
+        }
     }
 
     /** A pseudo-random offset in {@code [0, bound)} that depends only on the step. */
@@ -314,6 +332,7 @@ public final class KroneckerFactor {
      */
     public KroneckerRoots computeRoots(SymmetricEigensolver solver, long step) {
         requireFactors();
+        symmetrize();
         Damping damping = settings.damping();
         try {
             FactorRoot a = root(solver, factorA, sizeA, damping, roots == null ? null : roots.a(), step);
@@ -332,6 +351,7 @@ public final class KroneckerFactor {
      */
     public CompletableFuture<KroneckerRoots> submitRoots(EigenPool pool, long step) {
         requireFactors();
+        symmetrize();
         Damping damping = settings.damping();
         double ta = traceA;
         double tb = traceB;
@@ -486,6 +506,7 @@ public final class KroneckerFactor {
     /** Adds factors, trackers and installed roots under {@code prefix + layer + "/"}. */
     void exportState(OptimizerState state, String prefix) {
         String p = prefix + layer + "/";
+        symmetrize();
         state.putFloats(p + "A", factorA).putFloats(p + "B", factorB)
                 .putLong(p + "factorUpdates", factorUpdates).putLong(p + "traceUpdates", traceUpdates)
                 .putDoubles(p + "traces", new double[] {traceA, traceB, squaredWeights})
@@ -523,6 +544,7 @@ public final class KroneckerFactor {
         return () -> {
             System.arraycopy(a, 0, factorA, 0, a.length);
             System.arraycopy(b, 0, factorB, 0, b.length);
+            upperStale = false;
             factorUpdates = updates;
             traceUpdates = traces;
             traceA = t[0];

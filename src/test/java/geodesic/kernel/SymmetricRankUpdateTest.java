@@ -1,5 +1,6 @@
 package geodesic.kernel;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -77,6 +78,46 @@ class SymmetricRankUpdateTest {
             }
             float[] c = pr.run(par, 0.5f, 0f, true);
             pr.check(c, 0.5f, 0f, par.name() + " with NaN-filled C and beta 0");
+        }
+    }
+
+    /**
+     * Repeated lower-only updates, with a C whose upper triangle starts as a sentinel, equal the symmetric updates
+     * below the diagonal bit for bit, and mirroring then gives the symmetric result exactly.
+     */
+    @ParameterizedTest(name = "n={0} rows={1}")
+    @MethodSource("shapes")
+    void lowerOnlyUpdatesEqualTheSymmetricOnesBelowTheDiagonalAndMirrorToThem(int n, int rows) {
+        Random rnd = new Random(n * 31L + rows);
+        for (Function<Parallelism, SymmetricRankUpdate> impl : implementations()) {
+            SymmetricRankUpdate syrk = impl.apply(two);
+            float[] full = new float[n * n];
+            float[] lower = new float[n * n];
+            for (int i = 0; i < n; i++) {
+                for (int j = i + 1; j < n; j++) {
+                    lower[i * n + j] = C_PAD;
+                }
+            }
+            for (int step = 0; step < 3; step++) {
+                float[] x = new float[rows * n];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (float) rnd.nextGaussian();
+                }
+                float beta = step == 0 ? 0f : 0.75f;
+                syrk.update(n, rows, 0.5f, x, 0, n, beta, full, 0, n);
+                syrk.updateLower(n, rows, 0.5f, x, 0, n, beta, lower, 0, n);
+            }
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    int at = i * n + j;
+                    if (j <= i) {
+                        assertEquals(Float.floatToRawIntBits(full[at]), Float.floatToRawIntBits(lower[at]),
+                                syrk.name() + " lower element (" + i + ", " + j + ")");
+                    }
+                }
+            }
+            SymmetricRankUpdate.mirrorLowerTriangle(n, lower, 0, n);
+            MatMulTest.assertBitwiseEqual(full, lower, syrk.name() + " mirrored, n=" + n + " rows=" + rows);
         }
     }
 
