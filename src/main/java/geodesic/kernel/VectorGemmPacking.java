@@ -9,9 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
  * Copies blocks of op(A) and op(B) into the contiguous, zero-padded strips that {@link GemmMicroKernel} streams
  * through, so that all four transpose cases share one inner loop and the transposes cost only the packing.
  *
- * <p>An A strip holds {@code MR} rows of op(A) by up to {@link VectorPackedGemm#KC} steps in {@code MR * KC} floats, in
- * whichever layout its source copies fastest: from a row-major A, {@code MR} whole-row copies give a row-major
- * strip, element {@code (r, p)} at {@code r * KC + p}; from a transposed A, whose stored rows each hold {@code MR}
+ * <p>An A strip holds {@code MR} rows of op(A) by up to {@link VectorPackedGemm#KC} steps in
+ * {@code MR * A_DEPTH} floats, in whichever layout its source copies fastest: from a row-major A, {@code MR}
+ * whole-row copies give a row-major strip, element {@code (r, p)} at {@code r * A_DEPTH + p}; from a transposed A, whose stored rows each hold {@code MR}
  * consecutive rows of op(A), {@code MR}-float vector copies give a step-major strip, {@code (r, p)} at
  * {@code p * MR + r}. Interleaving a row-major A element by element cost about half the run time of
  * {@code 25088 x 64 x 800}. Both layouts have constant strides ({@link #aRowStride}, {@link #aStepStride}), which
@@ -28,14 +28,21 @@ final class VectorGemmPacking {
     private VectorGemmPacking() {
     }
 
+    /**
+     * Floats per row of a row-major A strip ({@code MR} of them make a strip): the deepest slice, {@code KC}, plus
+     * one cache line. With exactly {@code KC} (1 KiB) every row of a block fell into the same 4 of L1's 64 sets,
+     * and a shallow slice (k = 10 or 25) evicted the A block from L1 between the B strips that reuse it.
+     */
+    static final int A_DEPTH = VectorPackedGemm.KC + 16;
+
     /** Floats per packed A strip, whatever the slice depth. */
     static int aStripSize() {
-        return GemmMicroKernel.MR * VectorPackedGemm.KC;
+        return GemmMicroKernel.MR * A_DEPTH;
     }
 
     /** Distance in a packed A strip between rows of op(A). */
     static int aRowStride(boolean transA) {
-        return transA ? 1 : VectorPackedGemm.KC;
+        return transA ? 1 : A_DEPTH;
     }
 
     /** Distance in a packed A strip between steps (columns of op(A)). */
@@ -45,13 +52,13 @@ final class VectorGemmPacking {
 
     /**
      * Packs {@code op(A)[row0 : row0+rows, p0 : p0+kc]}, {@code kc <= KC}, into strips of {@code MR} rows: the
-     * strip of rows {@code row0 + s ..} ({@code s} a multiple of {@code MR}) starts at {@code dst[s * KC]} and holds
+     * strip of rows {@code row0 + s ..} ({@code s} a multiple of {@code MR}) starts at {@code dst[s * A_DEPTH]} and holds
      * {@code op(A)(row0 + s + r, p0 + p)} at {@code r * aRowStride + p * aStepStride}; rows past the block are zero.
      */
     static void packA(boolean transA, float[] a, int aOffset, int lda, int row0, int rows, int p0, int kc,
                       float[] dst) {
         final int mr = GemmMicroKernel.MR;
-        final int depth = VectorPackedGemm.KC;
+        final int depth = A_DEPTH;
         int full = rows - rows % mr;
         if (transA) {
             // Four strips per step consume a whole 64-byte line of A at once; one strip at a time with element
@@ -81,7 +88,7 @@ final class VectorGemmPacking {
                 }
             }
         } else {
-            // Row r of the block lands at r * KC: strips of MR rows follow one another. Rows move as vectors, the
+            // Row r of the block lands at r * A_DEPTH: strips of MR rows follow one another. Rows move as vectors, the
             // last one overlapping the one before inside the row: an arraycopy call per row cost about a third of
             // a k = 25 product (conv1 forward).
             // Each loop names its species as a constant: C2 intrinsifies only those.

@@ -63,9 +63,9 @@ final class VectorPackedGemm implements GemmRectangle {
                             int rows = Math.min(mr, mc - ir);
                             int cIndex = cColumn + (ic + ir) * ldc;
                             if (rows == mr && cols == nr) {
-                                kernel.multiply(kc, ap, ir * KC, bp, jr * kc, c, cIndex, ldc, alpha, sliceBeta);
+                                kernel.multiply(kc, ap, ir * VectorGemmPacking.A_DEPTH, bp, jr * kc, c, cIndex, ldc, alpha, sliceBeta);
                             } else {
-                                kernel.multiply(kc, ap, ir * KC, bp, jr * kc, tile, 0, nr, 1f, 0f);
+                                kernel.multiply(kc, ap, ir * VectorGemmPacking.A_DEPTH, bp, jr * kc, tile, 0, nr, 1f, 0f);
                                 kernel.storeEdge(tile, c, cIndex, ldc, rows, cols, alpha, sliceBeta);
                             }
                         }
