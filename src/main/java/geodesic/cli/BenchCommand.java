@@ -77,19 +77,24 @@ final class BenchCommand {
             long gc0 = gcMillis();
             long cpu0 = threadBean.getCurrentThreadCpuTime();
             long process0 = processCpuNanos();
+            long alloc0 = allocatedBytes();
             long t0 = System.nanoTime();
             for (int i = 0; i < steps; i++) {
                 step(net, optimizer, loss, x, labels);
             }
             double seconds = (System.nanoTime() - t0) * 1e-9;
+            long alloc1 = allocatedBytes();
+            long allocPerStep = alloc0 < 0 || alloc1 < 0 ? -1 : (alloc1 - alloc0) / steps;
             double cpuMs = (threadBean.getCurrentThreadCpuTime() - cpu0) * 1e-6;
             double otherCpuMs = (processCpuNanos() - process0) * 1e-6 - cpuMs;
             double gcPercent = 100.0 * (gcMillis() - gc0) / 1e3 / seconds;
             out.printf(Locale.ROOT,
                     "train model=%s optimizer=%s threads=%d batch=%d steps=%d images_per_s=%.0f ms_per_step=%.2f"
-                            + " gc_percent=%.2f cpu_ms_per_step=%.2f other_cpu_ms_per_step=%.2f%n",
+                            + " gc_percent=%.2f cpu_ms_per_step=%.2f other_cpu_ms_per_step=%.2f"
+                            + " alloc_bytes_per_step=%d%n",
                     model, optimizerName, threads, batch, steps, steps * (double) batch / seconds,
-                    seconds * 1e3 / steps, gcPercent, cpuMs / steps, Math.max(0, otherCpuMs) / steps);
+                    seconds * 1e3 / steps, gcPercent, cpuMs / steps, Math.max(0, otherCpuMs) / steps,
+                    allocPerStep);
         }
         return 0;
     }
@@ -100,6 +105,22 @@ final class BenchCommand {
         loss.forward(logits, labels);
         net.backward(loss.gradient());
         optimizer.step();
+    }
+
+    /**
+     * Bytes allocated so far by all live threads (the training thread and the kernel team), or -1 where the JVM does
+     * not count them.
+     */
+    private static long allocatedBytes() {
+        if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean bean)
+                || !bean.isThreadAllocatedMemoryEnabled()) {
+            return -1;
+        }
+        long sum = 0;
+        for (long bytes : bean.getThreadAllocatedBytes(bean.getAllThreadIds())) {
+            sum += Math.max(0, bytes);
+        }
+        return sum;
     }
 
     /** CPU time of the whole JVM, or 0 where the platform does not report it. */

@@ -82,6 +82,19 @@ class MainTest {
         assertEquals(1, e.strip().lines().count(), e);
     }
 
+    /** One grep-able line with throughput, GC share, CPU time and the bytes a measured step allocated. */
+    @Test
+    void benchTrainPrintsOneLineWithThroughputAndAllocation() {
+        assertEquals(0, run("bench", "train", "--model", "mlp", "--steps", "5", "--warmup", "2", "--threads", "1"),
+                err.toString(StandardCharsets.UTF_8));
+        String o = out.toString(StandardCharsets.UTF_8).strip();
+        assertEquals(1, o.lines().count(), o);
+        Matcher m = Pattern.compile("^train model=mlp optimizer=sgd threads=1 batch=128 steps=5 images_per_s=\\d+"
+                + " ms_per_step=[0-9.]+ gc_percent=[0-9.]+ cpu_ms_per_step=[0-9.]+ other_cpu_ms_per_step=[0-9.]+"
+                + " alloc_bytes_per_step=(-1|\\d+)$").matcher(o);
+        assertTrue(m.matches(), o);
+    }
+
     @Test
     void missingDataDirectoryIsOneLineAndExitOne(@TempDir Path dir) {
         assertEquals(1, run("train", "--data", dir.resolve("nope").toString()));
