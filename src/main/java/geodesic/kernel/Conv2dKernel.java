@@ -44,8 +44,6 @@ public final class Conv2dKernel {
      * while the group's patch matrices (10 MB for a 32-channel 5x5 layer on 14x14) stay in a Zen 3 L3 slice.
      */
     private static final int DCOLS_IMAGES = 16;
-    /** Whether patches move as vectors: with the Vector API kernels, which need the incubator module loaded. */
-    private static final boolean VECTOR_PATCHES = KernelProvider.get().vectorized();
     /** Rows of C per weight-gradient part when split by rows: four register tiles. */
     private static final int ROW_GRANULE = 16;
     /** Columns of C per weight-gradient part when split by columns: whole 16- and 32-float strips. */
@@ -58,16 +56,33 @@ public final class Conv2dKernel {
     private final Conv2dGeometry geometry;
     private final MatMul matMul;
     private final Parallelism parallelism;
+    /** Bias sums: each image's channel sums, added in image order (see {@link Elementwise#rowSums}). */
+    private final Elementwise elementwise;
+    /** Whether patches move as vectors: with the Vector API kernels, which need the incubator module loaded. */
+    private final boolean vectorPatches;
 
     /**
-     * A kernel for one convolution shape.
+     * A kernel for one convolution shape on the JVM's kernels ({@link KernelProvider#get()}) for its element-wise
+     * work.
      *
      * @throws NullPointerException if an argument is null
      */
     public Conv2dKernel(Conv2dGeometry geometry, MatMul matMul, Parallelism parallelism) {
+        this(geometry, matMul, parallelism, KernelProvider.get());
+    }
+
+    /**
+     * A kernel for one convolution shape whose bias sums and patch copies use {@code provider}'s kind of kernels
+     * (vector or plain Java), as the rest of a model built on that provider does.
+     *
+     * @throws NullPointerException if an argument is null
+     */
+    public Conv2dKernel(Conv2dGeometry geometry, MatMul matMul, Parallelism parallelism, KernelProvider provider) {
         this.geometry = Objects.requireNonNull(geometry, "geometry");
         this.matMul = Objects.requireNonNull(matMul, "matMul");
         this.parallelism = Objects.requireNonNull(parallelism, "parallelism");
+        this.elementwise = Objects.requireNonNull(provider, "provider").elementwise();
+        this.vectorPatches = provider.vectorized();
     }
 
     /** The convolution shape this kernel computes. */
@@ -122,7 +137,7 @@ public final class Conv2dKernel {
 
         int block = p * patch;
         parallelism.run(batch, n -> {
-            if (VECTOR_PATCHES) {
+            if (vectorPatches) {
                 VectorIm2col.im2colUnchecked(g, x, n * in, cols, n * block);
             } else {
                 Im2col.im2colUnchecked(g, x, n * in, cols, n * block);
@@ -141,7 +156,8 @@ public final class Conv2dKernel {
      * @param cols  patch matrix {@code [N*P][patch]} as left by {@link #forward}, read
      * @param dy    output gradient {@code [N][outC][outH][outW]}, read
      * @param dw    {@code [patch][outC]}, overwritten
-     * @param dbias {@code [outC]}, overwritten (sums taken in double); null to skip
+     * @param dbias {@code [outC]}, overwritten (each image's sums added in image order, rounded once per image); null
+     *              to skip
      * @throws IllegalArgumentException if {@code batch < 1} or an array has the wrong length
      * @throws NullPointerException     if an array other than {@code dbias} is null
      */
@@ -177,7 +193,13 @@ public final class Conv2dKernel {
         });
         transpose(dwT, oc, patch, dw);
         if (dbias != null) {
-            parallelism.run(oc, o -> dbias[o] = (float) channelSum(dy, o * p, out, p, batch));
+            int parts = Math.min(oc, parallelism.threads());
+            parallelism.run(parts, part -> {
+                int o0 = part * oc / parts, o1 = (part + 1) * oc / parts;
+                for (int n = 0; n < batch; n++) {
+                    elementwise.rowSums(o1 - o0, p, dy, n * out + o0 * p, dbias, o0, n > 0);
+                }
+            });
         }
     }
 
@@ -214,35 +236,13 @@ public final class Conv2dKernel {
                 matMul.gemm(false, false, patch, p, oc, 1f, w, 0, oc, dy, (start + i) * out, p,
                         0f, dcols, i * block, p);
                 float[] padded = ConvolutionWorkspace.current().paddedImage(paddedLength);
-                if (VECTOR_PATCHES) {
+                if (vectorPatches) {
                     VectorIm2col.col2imPatchMajorUnchecked(g, dcols, i * block, dx, (start + i) * in, padded);
                 } else {
                     Im2col.col2imPatchMajorUnchecked(g, dcols, i * block, dx, (start + i) * in, padded);
                 }
             });
         }
-    }
-
-    /**
-     * The sum of {@code count} runs of {@code length} floats, {@code stride} apart from {@code start}, in double. Four
-     * partial sums, each over a fixed residue of the position, break the chain of dependent additions (4-cycle
-     * latency each) that one accumulator makes; the order is fixed, so the result is too.
-     */
-    private static double channelSum(float[] a, int start, int stride, int length, int count) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        for (int n = 0; n < count; n++) {
-            int i = start + n * stride, end = i + length;
-            for (; i + 3 < end; i += 4) {
-                s0 += a[i];
-                s1 += a[i + 1];
-                s2 += a[i + 2];
-                s3 += a[i + 3];
-            }
-            for (; i < end; i++) {
-                s0 += a[i];
-            }
-        }
-        return (s0 + s1) + (s2 + s3);
     }
 
     /**

@@ -47,7 +47,7 @@ public final class Conv2d extends LayerBase implements KroneckerFactorSource {
         this.geometry = geometry;
         this.init = init;
         this.kernels = kernels;
-        this.kernel = new Conv2dKernel(geometry, kernels.matMul(), kernels.parallelism());
+        this.kernel = new Conv2dKernel(geometry, kernels.matMul(), kernels.parallelism(), kernels.provider());
         this.weight = Parameter.zeros(name + ".weight", geometry.patchSize(), geometry.outChannels());
         this.bias = Parameter.zeros(name + ".bias", geometry.outChannels());
         this.capture = new KroneckerCapture(name);

@@ -6,10 +6,10 @@ import geodesic.kernel.MatMul;
 import geodesic.kernel.Parallelism;
 
 /** The kernels one model's layers run on, all bound to the model's {@link Parallelism}. */
-record Kernels(Parallelism parallelism, MatMul matMul, Elementwise elementwise) {
+record Kernels(KernelProvider provider, Parallelism parallelism, MatMul matMul, Elementwise elementwise) {
 
     static Kernels of(KernelProvider provider, Parallelism parallelism) {
-        return new Kernels(parallelism, provider.matMul(parallelism), provider.elementwise());
+        return new Kernels(provider, parallelism, provider.matMul(parallelism), provider.elementwise());
     }
 
     /** The JVM's chosen kernels, single-threaded: the default for layers built in tests. */
