@@ -27,17 +27,29 @@ public final class MaxPool2dKernel {
 
     private final Pool2dGeometry geometry;
     private final Parallelism parallelism;
+    /** Whether 2 x 2, stride-2 windows go through {@link VectorMaxPool}: with the Vector API kernels only. */
+    private final boolean vector;
     /** Offset in the input plane of each window tap from the window's corner, in row-major tap order. */
     private final int[] tapOffsets;
 
     /**
-     * A kernel for one pooling shape.
+     * A kernel for one pooling shape on the JVM's kernels ({@link KernelProvider#get()}).
      *
      * @throws NullPointerException if an argument is null
      */
     public MaxPool2dKernel(Pool2dGeometry geometry, Parallelism parallelism) {
+        this(geometry, parallelism, KernelProvider.get());
+    }
+
+    /**
+     * A kernel for one pooling shape using {@code provider}'s kind of kernels (vector or plain Java).
+     *
+     * @throws NullPointerException if an argument is null
+     */
+    public MaxPool2dKernel(Pool2dGeometry geometry, Parallelism parallelism, KernelProvider provider) {
         this.geometry = Objects.requireNonNull(geometry, "geometry");
         this.parallelism = Objects.requireNonNull(parallelism, "parallelism");
+        this.vector = Objects.requireNonNull(provider, "provider").vectorized();
         int k = geometry.kernel();
         this.tapOffsets = new int[k * k];
         for (int tap = 0; tap < tapOffsets.length; tap++) {
@@ -69,9 +81,11 @@ public final class MaxPool2dKernel {
         requireAtLeast("argmax", Objects.requireNonNull(argmax, "argmax").length, outputs, batch);
 
         int plane = g.height() * g.width(), outPlane = g.outHeight() * g.outWidth();
+        boolean vectorRows = vector && g.kernel() == 2 && g.stride() == 2;
         forEachPlaneRange(planes, (from, to) -> {
+            float[] taps = vectorRows ? VectorMaxPool.taps() : null;
             for (int q = from; q < to; q++) {
-                poolPlane(x, q * plane, y, argmax, q * outPlane);
+                poolPlane(x, q * plane, y, argmax, q * outPlane, taps);
             }
         });
     }
@@ -112,14 +126,18 @@ public final class MaxPool2dKernel {
         });
     }
 
-    private void poolPlane(float[] x, int in, float[] y, int[] argmax, int out) {
+    /** One plane; {@code taps} is {@link VectorMaxPool#taps()} for 2 x 2, stride-2 windows on vectors, else null. */
+    private void poolPlane(float[] x, int in, float[] y, int[] argmax, int out, float[] taps) {
         int width = geometry.width(), k = geometry.kernel(), s = geometry.stride();
         int outH = geometry.outHeight(), outW = geometry.outWidth();
         int last = k * k - 1;
+        int outEnd = out + outH * outW;
         int o = out;
         for (int oh = 0; oh < outH; oh++) {
             int row = in + oh * s * width;
-            for (int ow = 0; ow < outW; ow++, o++) {
+            int first = taps != null ? VectorMaxPool.poolRow(x, row, width, outW, y, argmax, o, outEnd, taps) : 0;
+            o += first;
+            for (int ow = first; ow < outW; ow++, o++) {
                 int corner = row + ow * s;
                 // Which tap holds the maximum is data-dependent, so compare-and-branch mispredicts half the time;
                 // the largest of one long key per tap is branch-free (cmov). 2 x 2 windows, the common case, are

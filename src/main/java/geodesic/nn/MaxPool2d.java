@@ -23,7 +23,7 @@ public final class MaxPool2d extends LayerBase {
         super(name, Shape.of(geometry.channels(), geometry.height(), geometry.width()),
                 Shape.of(geometry.channels(), geometry.outHeight(), geometry.outWidth()));
         this.geometry = geometry;
-        this.kernel = new MaxPool2dKernel(geometry, kernels.parallelism());
+        this.kernel = new MaxPool2dKernel(geometry, kernels.parallelism(), kernels.provider());
     }
 
     /** The pooling shape: channels, input size, window and stride. */
