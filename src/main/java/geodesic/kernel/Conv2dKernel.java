@@ -60,6 +60,8 @@ public final class Conv2dKernel {
     private final Elementwise elementwise;
     /** Whether patches move as vectors: with the Vector API kernels, which need the incubator module loaded. */
     private final boolean vectorPatches;
+    /** Gather offsets of {@link VectorTranspose}, or null without vector patches. */
+    private final int[] laneOffsets;
 
     /**
      * A kernel for one convolution shape on the JVM's kernels ({@link KernelProvider#get()}) for its element-wise
@@ -83,6 +85,7 @@ public final class Conv2dKernel {
         this.parallelism = Objects.requireNonNull(parallelism, "parallelism");
         this.elementwise = Objects.requireNonNull(provider, "provider").elementwise();
         this.vectorPatches = provider.vectorized();
+        this.laneOffsets = vectorPatches ? VectorTranspose.laneOffsets(geometry.outChannels()) : null;
     }
 
     /** The convolution shape this kernel computes. */
@@ -144,7 +147,11 @@ public final class Conv2dKernel {
             }
             float[] byPosition = ConvolutionWorkspace.current().image(p * oc);
             matMul.gemm(false, false, p, oc, patch, 1f, cols, n * block, patch, w, 0, oc, 0f, byPosition, 0, oc);
-            transposeAddingBias(byPosition, p, oc, bias, y, n * out);
+            if (vectorPatches) {
+                VectorTranspose.transposeAddingBias(byPosition, p, oc, bias, y, n * out, laneOffsets);
+            } else {
+                transposeAddingBias(byPosition, p, oc, bias, y, n * out);
+            }
         });
     }
 
