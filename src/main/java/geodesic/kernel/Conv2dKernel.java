@@ -48,8 +48,6 @@ public final class Conv2dKernel {
     private static final int ROW_GRANULE = 16;
     /** Columns of C per weight-gradient part when split by columns: whole 16- and 32-float strips. */
     private static final int COLUMN_GRANULE = 32;
-    /** Floats past the padded image that vector col2im may touch: one vector of the widest species. */
-    private static final int PADDED_SLACK = 16;
     /** Rows read per transpose block: 16 rows of 64 channels are 4 KiB, well inside L1. */
     private static final int TRANSPOSE_BLOCK = 16;
 
@@ -140,18 +138,12 @@ public final class Conv2dKernel {
 
         int block = p * patch;
         parallelism.run(batch, n -> {
-            if (vectorPatches) {
-                VectorIm2col.im2colUnchecked(g, x, n * in, cols, n * block);
-            } else {
-                Im2col.im2colUnchecked(g, x, n * in, cols, n * block);
-            }
+            Im2col.im2colUnchecked(g, x, n * in, cols, n * block, vectorPatches);
             float[] byPosition = ConvolutionWorkspace.current().image(p * oc);
             matMul.gemm(false, false, p, oc, patch, 1f, cols, n * block, patch, w, 0, oc, 0f, byPosition, 0, oc);
-            if (vectorPatches) {
-                VectorTranspose.transposeAddingBias(byPosition, p, oc, bias, y, n * out, laneOffsets);
-            } else {
-                transposeAddingBias(byPosition, p, oc, bias, y, n * out);
-            }
+            int done = vectorPatches
+                    ? VectorTranspose.transposeAddingBias(byPosition, p, oc, bias, y, n * out, laneOffsets) : 0;
+            transposeAddingBias(byPosition, done, p, oc, bias, y, n * out);
         });
     }
 
@@ -236,29 +228,25 @@ public final class Conv2dKernel {
         requireAtLeast("dx", dx, batchLength("dx", batch, in), batch);
 
         int group = Math.min(batch, dcols.length / block);
-        int paddedLength = Im2col.paddedLength(g, PADDED_SLACK);
+        int paddedLength = Im2col.paddedLength(g, VectorIm2col.ROW_SLACK);
         for (int first = 0; first < batch; first += group) {
             int start = first, count = Math.min(group, batch - first);
             parallelism.run(count, i -> {
                 matMul.gemm(false, false, patch, p, oc, 1f, w, 0, oc, dy, (start + i) * out, p,
                         0f, dcols, i * block, p);
                 float[] padded = ConvolutionWorkspace.current().paddedImage(paddedLength);
-                if (vectorPatches) {
-                    VectorIm2col.col2imPatchMajorUnchecked(g, dcols, i * block, dx, (start + i) * in, padded);
-                } else {
-                    Im2col.col2imPatchMajorUnchecked(g, dcols, i * block, dx, (start + i) * in, padded);
-                }
+                Im2col.col2imPatchMajorUnchecked(g, dcols, i * block, dx, (start + i) * in, padded, vectorPatches);
             });
         }
     }
 
     /**
-     * {@code y[yOffset + o * positions + pos] = byPosition[pos * channels + o] + bias[o]}, in blocks of positions
-     * whose rows stay in L1 while every channel's run is written.
+     * {@code y[yOffset + o * positions + pos] = byPosition[pos * channels + o] + bias[o]} for positions from
+     * {@code from} on, in blocks of positions whose rows stay in L1 while every channel's run is written.
      */
-    private static void transposeAddingBias(float[] byPosition, int positions, int channels, float[] bias,
+    private static void transposeAddingBias(float[] byPosition, int from, int positions, int channels, float[] bias,
                                             float[] y, int yOffset) {
-        for (int pos0 = 0; pos0 < positions; pos0 += TRANSPOSE_BLOCK) {
+        for (int pos0 = from; pos0 < positions; pos0 += TRANSPOSE_BLOCK) {
             int pos1 = Math.min(positions, pos0 + TRANSPOSE_BLOCK);
             for (int o = 0; o < channels; o++) {
                 float b = bias == null ? 0f : bias[o];

@@ -48,10 +48,21 @@ public final class Im2col {
     }
 
     static void im2colUnchecked(Conv2dGeometry g, float[] x, int xOffset, float[] cols, int colsOffset) {
+        im2colUnchecked(g, x, xOffset, cols, colsOffset, false);
+    }
+
+    /**
+     * {@link #im2col} without argument checks; with {@code vector}, whole windows are copied by {@link VectorIm2col}
+     * (same results bit for bit), which needs the incubator module loaded.
+     */
+    static void im2colUnchecked(Conv2dGeometry g, float[] x, int xOffset, float[] cols, int colsOffset,
+                                boolean vector) {
         int channels = g.channels(), height = g.height(), width = g.width();
         int kh = g.kernelH(), kw = g.kernelW();
         int outH = g.outHeight(), outW = g.outWidth();
-        int plane = height * width;
+        int plane = height * width, patch = g.patchSize();
+        int blockEnd = colsOffset + g.positions() * patch;
+        boolean vectorRows = vector && VectorIm2col.copiesRows(kw);
         int d = colsOffset;
         for (int oh = 0; oh < outH; oh++) {
             int ih0 = oh * g.strideH() - g.padH();
@@ -61,8 +72,16 @@ public final class Im2col {
                 int jLo = Math.max(0, -iw0), jHi = Math.min(kw, width - iw0);
                 int s = xOffset + ih0 * width + iw0;
                 if (iLo == 0 && iHi == kh && jLo == 0 && jHi == kw) {
+                    if (vectorRows && VectorIm2col.copyWindowWide(g, x, s, cols, d, blockEnd)) {
+                        d += patch;
+                        continue;
+                    }
                     for (int c = 0; c < channels; c++, s += plane) {
                         for (int i = 0, r = s; i < kh; i++, r += width, d += kw) {
+                            if (vectorRows) {
+                                VectorIm2col.copyRow(x, r, cols, d, kw);
+                                continue;
+                            }
                             for (int j = 0; j < kw; j++) {
                                 cols[d + j] = x[r + j];
                             }
@@ -136,9 +155,20 @@ public final class Im2col {
      */
     static void col2imPatchMajorUnchecked(Conv2dGeometry g, float[] colsT, int offset, float[] dx, int dxOffset,
                                           float[] padded) {
+        col2imPatchMajorUnchecked(g, colsT, offset, dx, dxOffset, padded, false);
+    }
+
+    /**
+     * As above; with {@code vector} and stride 1, where a tap's contributions to one padded row are {@code outW}
+     * consecutive floats, rows are added by {@link VectorIm2col#addRow} (same results bit for bit), which needs the
+     * incubator module loaded and {@link #paddedLength} to include its {@link VectorIm2col#ROW_SLACK}.
+     */
+    static void col2imPatchMajorUnchecked(Conv2dGeometry g, float[] colsT, int offset, float[] dx, int dxOffset,
+                                          float[] padded, boolean vector) {
         int hp = paddedHeight(g), wp = paddedWidth(g);
         int kh = g.kernelH(), kw = g.kernelW(), sh = g.strideH(), sw = g.strideW();
         int outH = g.outHeight(), outW = g.outWidth(), positions = outH * outW;
+        boolean vectorRows = vector && sw == 1;
         Arrays.fill(padded, 0, g.channels() * hp * wp, 0f);
         int src = offset;
         for (int c = 0; c < g.channels(); c++) {
@@ -146,6 +176,9 @@ public final class Im2col {
                 for (int j = 0; j < kw; j++, src += positions) {
                     for (int oh = 0, from = src; oh < outH; oh++, from += outW) {
                         int to = (c * hp + oh * sh + i) * wp + j;
+                        if (vectorRows && VectorIm2col.addRow(colsT, from, padded, to, outW)) {
+                            continue;
+                        }
                         for (int ow = 0; ow < outW; ow++) {
                             padded[to + ow * sw] += colsT[from + ow];
                         }

@@ -5,8 +5,9 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector forms of {@link Im2col}'s patch extraction and of its patch-major adjoint, with the same layouts and results
- * bit for bit (copies and single additions round alike).
+ * The vector pieces of {@link Im2col}'s patch extraction and of its patch-major adjoint: window-row copies and
+ * row additions, with the same results bit for bit (copies and single additions round alike). Im2col's loops call
+ * them when asked to; this class needs the incubator module loaded.
  *
  * <p>Window rows are runs of {@code kernelW} contiguous pixels, 3 to 11 floats in practice, and element loops that
  * short ran at about 3 cycles a float: im2col and col2im were 22% of a CNN training step.
@@ -29,110 +30,71 @@ final class VectorIm2col {
     private static final int WIDE_LANES = WIDE.length();
     private static final boolean WIDE_AVAILABLE = VectorFloatSpecies.SPECIES.vectorBitSize() >= WIDE.vectorBitSize();
 
+    /**
+     * Floats past a padded image that {@link #addRow} may add +0 to, so a padded buffer needs them as slack: one
+     * vector of the widest species.
+     */
+    static final int ROW_SLACK = 16;
+
     private VectorIm2col() {
     }
 
-    /** {@link Im2col#im2col} without argument checks. */
-    static void im2colUnchecked(Conv2dGeometry g, float[] x, int xOffset, float[] cols, int colsOffset) {
-        int kw = g.kernelW();
-        if (kw < RUN_LANES) {
-            Im2col.im2colUnchecked(g, x, xOffset, cols, colsOffset);
-            return;
-        }
-        int channels = g.channels(), height = g.height(), width = g.width();
-        int kh = g.kernelH();
-        int outH = g.outHeight(), outW = g.outWidth();
-        int plane = height * width;
+    /** Whether {@link #copyRow} handles window rows of {@code kw} floats. */
+    static boolean copiesRows(int kw) {
+        return kw >= RUN_LANES;
+    }
+
+    /** Copies one window row, {@code x[r .. r+kw)} to {@code cols[d ..]}, 4 floats at a time ({@code kw >= 4}). */
+    static void copyRow(float[] x, int r, float[] cols, int d, int kw) {
         int tail = kw - RUN_LANES;
-        boolean wideRows = WIDE_AVAILABLE && kw <= WIDE_LANES;
-        int blockEnd = colsOffset + g.positions() * g.patchSize();
-        int d = colsOffset;
-        for (int oh = 0; oh < outH; oh++) {
-            int ih0 = oh * g.strideH() - g.padH();
-            int iLo = Math.max(0, -ih0), iHi = Math.min(kh, height - ih0);
-            for (int ow = 0; ow < outW; ow++) {
-                int iw0 = ow * g.strideW() - g.padW();
-                int jLo = Math.max(0, -iw0), jHi = Math.min(kw, width - iw0);
-                int s = xOffset + ih0 * width + iw0;
-                boolean whole = iLo == 0 && iHi == kh && jLo == 0 && jHi == kw;
-                // A window whose every row can take one 8-float store: rows are written in increasing order, so the
-                // up to 3 floats each store writes past its row are rewritten right after; none may pass the block.
-                int lastRow = s + (channels - 1) * plane + (kh - 1) * width;
-                if (whole && wideRows && d + channels * kh * kw + WIDE_LANES - kw <= blockEnd
-                        && lastRow + WIDE_LANES <= x.length) {
-                    for (int c = 0; c < channels; c++, s += plane) {
-                        for (int i = 0, r = s; i < kh; i++, r += width, d += kw) {
-                            FloatVector.fromArray(WIDE, x, r).intoArray(cols, d);
-                        }
-                    }
-                    continue;
-                }
-                for (int c = 0; c < channels; c++, s += plane) {
-                    for (int i = 0, r = s; i < kh; i++, r += width, d += kw) {
-                        if (whole) {
-                            for (int j = 0; j < tail; j += RUN_LANES) {
-                                FloatVector.fromArray(RUN, x, r + j).intoArray(cols, d + j);
-                            }
-                            FloatVector.fromArray(RUN, x, r + tail).intoArray(cols, d + tail);
-                        } else {
-                            copyClipped(x, r, cols, d, kw, i >= iLo && i < iHi ? jLo : kw, jHi);
-                        }
-                    }
-                }
-            }
+        for (int j = 0; j < tail; j += RUN_LANES) {
+            FloatVector.fromArray(RUN, x, r + j).intoArray(cols, d + j);
         }
+        FloatVector.fromArray(RUN, x, r + tail).intoArray(cols, d + tail);
     }
 
     /**
-     * {@link Im2col#col2imPatchMajorUnchecked} with each window tap's row of positions added as whole vectors: for
-     * stride 1 a tap's contributions to one padded row are {@code outW} consecutive floats. The lanes past the row add
-     * +0 (padded starts from +0, and a sum of floats from +0 is never -0, so that changes no value) into the
-     * padding or the next row, which needs {@code padded} to hold {@link Im2col#paddedLength} with a slack of
-     * {@link #LANES} floats. Rows whose vectors would read past {@code colsT} add element by element.
+     * Copies one whole window (all channels) starting at pixel {@code s} to {@code cols[d ..]} with one 8-float store a
+     * row, when 256-bit vectors exist and {@code kernelW <= 8}: rows are written in increasing order, so the up to 3
+     * floats a store writes past its row are rewritten right after. Returns false, writing nothing, when it does not
+     * apply or the last store would pass {@code blockEnd} (the image's own block) or read past {@code x}.
      */
-    static void col2imPatchMajorUnchecked(Conv2dGeometry g, float[] colsT, int offset, float[] dx, int dxOffset,
-                                          float[] padded) {
-        if (g.strideW() != 1) {
-            Im2col.col2imPatchMajorUnchecked(g, colsT, offset, dx, dxOffset, padded);
-            return;
+    static boolean copyWindowWide(Conv2dGeometry g, float[] x, int s, float[] cols, int d, int blockEnd) {
+        int channels = g.channels(), kh = g.kernelH(), kw = g.kernelW(), width = g.width();
+        int plane = g.height() * width;
+        int lastRow = s + (channels - 1) * plane + (kh - 1) * width;
+        if (!WIDE_AVAILABLE || kw > WIDE_LANES || d + g.patchSize() + WIDE_LANES - kw > blockEnd
+                || lastRow + WIDE_LANES > x.length) {
+            return false;
         }
-        int hp = Im2col.paddedHeight(g), wp = Im2col.paddedWidth(g);
-        int kh = g.kernelH(), kw = g.kernelW(), sh = g.strideH();
-        int outH = g.outHeight(), outW = g.outWidth(), positions = outH * outW;
-        int last = (Math.ceilDiv(outW, LANES) - 1) * LANES;
-        VectorMask<Float> pastRow = SPECIES.indexInRange(last, outW).not();
-        java.util.Arrays.fill(padded, 0, g.channels() * hp * wp, 0f);
-        int src = offset;
-        for (int c = 0; c < g.channels(); c++) {
-            for (int i = 0; i < kh; i++) {
-                for (int j = 0; j < kw; j++, src += positions) {
-                    for (int oh = 0, from = src; oh < outH; oh++, from += outW) {
-                        int to = (c * hp + oh * sh + i) * wp + j;
-                        if (from + last + LANES <= colsT.length) {
-                            for (int ow = 0; ow < last; ow += LANES) {
-                                FloatVector.fromArray(SPECIES, padded, to + ow)
-                                        .add(FloatVector.fromArray(SPECIES, colsT, from + ow))
-                                        .intoArray(padded, to + ow);
-                            }
-                            FloatVector.fromArray(SPECIES, padded, to + last)
-                                    .add(FloatVector.fromArray(SPECIES, colsT, from + last).blend(0f, pastRow))
-                                    .intoArray(padded, to + last);
-                        } else {
-                            for (int ow = 0; ow < outW; ow++) {
-                                padded[to + ow] += colsT[from + ow];
-                            }
-                        }
-                    }
-                }
+        for (int c = 0; c < channels; c++, s += plane) {
+            for (int i = 0, r = s; i < kh; i++, r += width, d += kw) {
+                FloatVector.fromArray(WIDE, x, r).intoArray(cols, d);
             }
         }
-        Im2col.copyInterior(g, padded, dx, dxOffset);
+        return true;
     }
 
-    /** Writes {@code cols[d .. d+kw)}: taps {@code [jLo, jHi)} from {@code x[r + j]}, the rest zero. */
-    private static void copyClipped(float[] x, int r, float[] cols, int d, int kw, int jLo, int jHi) {
-        for (int j = 0; j < kw; j++) {
-            cols[d + j] = j >= jLo && j < jHi ? x[r + j] : 0f;
+    /**
+     * {@code padded[to + ow] += colsT[from + ow]} for {@code ow < outW}, as whole vectors; the lanes past the row add
+     * +0 (padded starts from +0, and a sum of floats from +0 is never -0, so that changes no value) into the padding,
+     * the next row or the {@link #ROW_SLACK}. Returns false, adding nothing, when the vectors would read past
+     * {@code colsT}.
+     */
+    static boolean addRow(float[] colsT, int from, float[] padded, int to, int outW) {
+        int last = (Math.ceilDiv(outW, LANES) - 1) * LANES;
+        if (from + last + LANES > colsT.length) {
+            return false;
         }
+        for (int ow = 0; ow < last; ow += LANES) {
+            FloatVector.fromArray(SPECIES, padded, to + ow)
+                    .add(FloatVector.fromArray(SPECIES, colsT, from + ow))
+                    .intoArray(padded, to + ow);
+        }
+        VectorMask<Float> pastRow = SPECIES.indexInRange(last, outW).not();
+        FloatVector.fromArray(SPECIES, padded, to + last)
+                .add(FloatVector.fromArray(SPECIES, colsT, from + last).blend(0f, pastRow))
+                .intoArray(padded, to + last);
+        return true;
     }
 }

@@ -30,11 +30,14 @@ final class VectorTranspose {
 
     /**
      * {@code y[yOffset + o * positions + pos] = byPosition[pos * channels + o] + bias[o]} ({@code bias} may be
-     * null), in blocks of one vector of positions, so the rows a block reads stay in L1 while every channel is
-     * written. {@code offsets} is {@link #laneOffsets}{@code (channels)}.
+     * null) for the positions below the last multiple of the vector length, in blocks of one vector of positions, so
+     * the rows a block reads stay in L1 while every channel is written. {@code offsets} is
+     * {@link #laneOffsets}{@code (channels)}.
+     *
+     * @return the first position not written; the caller writes the rest
      */
-    static void transposeAddingBias(float[] byPosition, int positions, int channels, float[] bias, float[] y,
-                                    int yOffset, int[] offsets) {
+    static int transposeAddingBias(float[] byPosition, int positions, int channels, float[] bias, float[] y,
+                                   int yOffset, int[] offsets) {
         int pos0 = 0;
         for (; pos0 + LANES <= positions; pos0 += LANES) {
             for (int o = 0; o < channels; o++) {
@@ -45,12 +48,6 @@ final class VectorTranspose {
                 v.intoArray(y, yOffset + o * positions + pos0);
             }
         }
-        for (int o = 0; o < channels; o++) {
-            float b = bias == null ? 0f : bias[o];
-            int at = yOffset + o * positions;
-            for (int pos = pos0; pos < positions; pos++) {
-                y[at + pos] = bias == null ? byPosition[pos * channels + o] : byPosition[pos * channels + o] + b;
-            }
-        }
+        return pos0;
     }
 }

@@ -31,8 +31,8 @@ class VectorIm2colTest {
         Arrays.fill(expected, Float.NaN);
         float[] actual = expected.clone();
         for (int n = images - 1; n >= 0; n--) {
-            Im2col.im2colUnchecked(g, x, xOffset + n * g.inputSize(), expected, colsOffset + n * block);
-            VectorIm2col.im2colUnchecked(g, x, xOffset + n * g.inputSize(), actual, colsOffset + n * block);
+            Im2col.im2colUnchecked(g, x, xOffset + n * g.inputSize(), expected, colsOffset + n * block, false);
+            Im2col.im2colUnchecked(g, x, xOffset + n * g.inputSize(), actual, colsOffset + n * block, true);
         }
         assertArrayEquals(bits(expected), bits(actual));
     }
@@ -47,16 +47,38 @@ class VectorIm2colTest {
         float[] expected = new float[dxOffset + images * g.inputSize() + 5];
         Arrays.fill(expected, Float.NaN);
         float[] actual = expected.clone();
-        float[] padded = new float[Im2col.paddedLength(g, 16)];
+        float[] padded = new float[Im2col.paddedLength(g, VectorIm2col.ROW_SLACK)];
         for (int n = images - 1; n >= 0; n--) {
             Arrays.fill(padded, Float.NaN);
             Im2col.col2imPatchMajorUnchecked(g, colsT, colsOffset + n * block, expected,
-                    dxOffset + n * g.inputSize(), padded);
+                    dxOffset + n * g.inputSize(), padded, false);
             Arrays.fill(padded, Float.NaN);
-            VectorIm2col.col2imPatchMajorUnchecked(g, colsT, colsOffset + n * block, actual,
-                    dxOffset + n * g.inputSize(), padded);
+            Im2col.col2imPatchMajorUnchecked(g, colsT, colsOffset + n * block, actual,
+                    dxOffset + n * g.inputSize(), padded, true);
         }
         assertArrayEquals(bits(expected), bits(actual));
+    }
+
+    /** The comparisons above would pass with the vector pieces unused; these show the pieces apply and add right. */
+    @org.junit.jupiter.api.Test
+    void vectorPiecesApplyToTheReferenceLayersShapes() {
+        Conv2dGeometry g = Conv2dGeometry.of(32, 14, 14, 64, 5, 1, 2);
+        org.junit.jupiter.api.Assertions.assertTrue(VectorIm2col.copiesRows(g.kernelW()));
+        float[] x = Conv2dKernelTest.gaussian(new Random(33), g.inputSize());
+        float[] cols = new float[g.positions() * g.patchSize()];
+        int corner = 3 * g.width() + 3;
+        boolean wide = VectorFloatSpecies.SPECIES.vectorBitSize() >= 256;
+        org.junit.jupiter.api.Assertions.assertEquals(wide,
+                VectorIm2col.copyWindowWide(g, x, corner, cols, 0, cols.length), "8-float window rows");
+        float[] colsT = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25,
+            26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36};
+        float[] padded = new float[20 + VectorIm2col.ROW_SLACK];
+        org.junit.jupiter.api.Assertions.assertTrue(VectorIm2col.addRow(colsT, 0, padded, 1, 14));
+        float[] expected = new float[padded.length];
+        for (int ow = 0; ow < 14; ow++) {
+            expected[1 + ow] = colsT[ow];
+        }
+        assertArrayEquals(expected, padded, "one row added, +0 past it");
     }
 
     private static int[] bits(float[] a) {
