@@ -10,17 +10,21 @@ import java.util.Objects;
  * <dt>Layouts (all row-major)</dt>
  * <dd>Input {@code x[N][C][H][W]}; weights {@code w[patch][outC]} ("in x out", {@code patch = C * kh * kw}, row
  * {@code c * kh * kw + i * kw + j}); bias {@code [outC]}; output and its gradient {@code y, dy[N][outC][outH][outW]};
- * patch matrix {@code cols[N * P][patch]} with {@code P = outH * outW} rows per image, image-major (see
- * {@link Im2col}). {@code y_n = (cols_n w)^T + bias}.</dd>
+ * with {@code P = outH * outW} positions, an image's patch matrix {@code cols_n [P][patch]} (see {@link Im2col}) and
+ * its patch-major transpose {@code colsT_n [patch][P]}. {@code y_n = w^T colsT_n + bias}.</dd>
  * <dt>Work split</dt>
  * <dd>Images are split across this kernel's {@link Parallelism} team and each part runs its GEMMs on its own
- * thread: no synchronization per GEMM and no operand packed twice. Every GEMM is posed so that no large operand
- * needs a transposing copy, which a packed GEMM pays element by element: the forward pass multiplies
- * {@code cols_n w} into a per-thread {@code [P x outC]} buffer and transposes that small result into NCHW; the data
- * gradient multiplies {@code w dy_n} into a patch-major {@code [patch x P]} block, whose col2im adds runs of whole
- * output rows; the weight gradient accumulates {@code dw^T = sum_n dy_n cols_n} with C split by rows or columns
- * across the team, images in index order, and transposes it once at the end. The {@link MatMul} must run on the
- * same team (or on one thread), so that GEMMs started inside a part run on that part's thread.</dd>
+ * thread: no synchronization per GEMM and no operand packed twice. Patches are built patch-major, one image at a
+ * time in a per-thread buffer that stays in cache, and never kept: at stride 1 each of their rows is a run of
+ * {@code outW} contiguous pixels of the zero-padded image, where the position-major matrix is made of
+ * {@code kw}-pixel runs. Every GEMM is posed so that no large operand needs a transposing copy, which a packed
+ * GEMM pays element by element: the forward pass multiplies {@code w^T colsT_n} straight into NCHW (a transposed
+ * copy of {@code w} is made once per call); the data gradient multiplies {@code w dy_n} into a patch-major block,
+ * whose col2im adds runs of whole output rows; the weight gradient accumulates
+ * {@code dw = sum_n colsT_n dy_n^T} over fixed groups of images, one part a group, each rebuilding its images'
+ * {@code colsT_n} and transposing the small {@code dy_n}, images in index order; the groups' sums are then added
+ * in group order. The {@link MatMul} must
+ * run on the same team (or on one thread), so that GEMMs started inside a part run on that part's thread.</dd>
  * <dt>Arrays</dt>
  * <dd>Batch-sized arrays ({@code x, y, cols, dy, dx}) must hold at least the elements a batch needs, so buffers
  * sized for the largest batch serve a short last batch; only that prefix is read or written. Parameter arrays
@@ -35,19 +39,24 @@ public final class Conv2dKernel {
     /*
      * Why this split (issue 6, reference CNN, batch 128, one thread, bench train): one GEMM per image with the
      * team inside each GEMM, in the NCHW orientation (transposed operands), spent 29% of a training step packing
-     * (a transposed B strip is copied element by element) and synchronized the team 768 times a step; with the
-     * orientations above and images split across the team the step went from 115 to 101 ms on one thread and from
-     * 73 to 60 ms on two.
+     * (a transposed B strip is copied element by element) and synchronized the team 768 times a step; with
+     * images split across the team the step went from 115 to 101 ms on one thread and from 73 to 60 ms on two.
+     * Position-major patches of 5-pixel runs, kept for the whole batch (80 MB for the second layer), then cost
+     * 12% of a step to build and 6% to stream back for the weight gradient.
      */
     /**
      * Images per backwardData step in the suggested workspace: enough parts for col2im to keep 16 threads busy,
      * while the group's patch matrices (10 MB for a 32-channel 5x5 layer on 14x14) stay in a Zen 3 L3 slice.
      */
     private static final int DCOLS_IMAGES = 16;
-    /** Rows of C per weight-gradient part when split by rows: four register tiles. */
-    private static final int ROW_GRANULE = 16;
-    /** Columns of C per weight-gradient part when split by columns: whole 16- and 32-float strips. */
-    private static final int COLUMN_GRANULE = 32;
+    /**
+     * Images per weight-gradient part: each part sums its images' products into its own partial gradient, and the
+     * partials are added in order, so the result does not depend on the thread count. 16 keeps the partials of a
+     * batch of 128 (8 of them, 1.6 MB for a 32-channel 5x5 layer with 64 outputs) small next to the work.
+     */
+    private static final int WEIGHT_GROUP_IMAGES = 16;
+    /** Fewest weight-gradient elements per part of the partials' sum. */
+    private static final int SUM_GRANULE = 4096;
     /** Rows read per transpose block: 16 rows of 64 channels are 4 KiB, well inside L1. */
     private static final int TRANSPOSE_BLOCK = 16;
 
@@ -58,7 +67,7 @@ public final class Conv2dKernel {
     private final Elementwise elementwise;
     /** Whether patches move as vectors: with the Vector API kernels, which need the incubator module loaded. */
     private final boolean vectorPatches;
-    /** Gather offsets of {@link VectorTranspose}, or null without vector patches. */
+    /** Gather offsets of {@link VectorTranspose} for transposing an output gradient, or null without vectors. */
     private final int[] laneOffsets;
 
     /**
@@ -83,7 +92,7 @@ public final class Conv2dKernel {
         this.parallelism = Objects.requireNonNull(parallelism, "parallelism");
         this.elementwise = Objects.requireNonNull(provider, "provider").elementwise();
         this.vectorPatches = provider.vectorized();
-        this.laneOffsets = vectorPatches ? VectorTranspose.laneOffsets(geometry.outChannels()) : null;
+        this.laneOffsets = vectorPatches ? VectorTranspose.laneOffsets(geometry.positions()) : null;
     }
 
     /** The convolution shape this kernel computes. */
@@ -92,7 +101,8 @@ public final class Conv2dKernel {
     }
 
     /**
-     * Length of the patch-matrix workspace {@code cols} for a batch: {@code batch * positions * patchSize}.
+     * Length of a position-major patch matrix for {@code batch} images ({@link #patches}):
+     * {@code batch * positions * patchSize}.
      *
      * @throws IllegalArgumentException if {@code batch < 1} or the length exceeds {@code Integer.MAX_VALUE}
      */
@@ -112,19 +122,17 @@ public final class Conv2dKernel {
     }
 
     /**
-     * Forward pass: fills {@code cols} with the batch's patch matrix and writes {@code y = conv(x, w) + bias}.
+     * Forward pass: {@code y = conv(x, w) + bias}.
      *
      * @param batch images N, {@code >= 1}
      * @param x     input {@code [N][C][H][W]}, read
      * @param w     weights {@code [patch][outC]}, read
      * @param bias  {@code [outC]}, read; null for no bias
-     * @param cols  workspace of at least {@link #colsLength} floats, overwritten with the patch matrix
-     *              {@code [N*P][patch]}, which backward and the optimizer read afterwards
      * @param y     output {@code [N][outC][outH][outW]}, overwritten
      * @throws IllegalArgumentException if {@code batch < 1} or an array has the wrong length
      * @throws NullPointerException     if an array other than {@code bias} is null
      */
-    public void forward(int batch, float[] x, float[] w, float[] bias, float[] cols, float[] y) {
+    public void forward(int batch, float[] x, float[] w, float[] bias, float[] y) {
         Conv2dGeometry g = geometry;
         int in = g.inputSize(), out = g.outputSize(), patch = g.patchSize(), p = g.positions();
         int oc = g.outChannels();
@@ -133,18 +141,46 @@ public final class Conv2dKernel {
         if (bias != null) {
             requireExactly("bias", bias, oc);
         }
-        requireAtLeast("cols", cols, colsLength(g, batch), batch);
         requireAtLeast("y", y, batchLength("y", batch, out), batch);
 
-        int block = p * patch;
+        float[] wT = ConvolutionWorkspace.current().weights(oc * patch);
+        transpose(w, 0, patch, oc, wT);
+        int paddedLength = Im2col.paddedLength(g, 0);
         parallelism.run(batch, n -> {
-            Im2col.im2colUnchecked(g, x, n * in, cols, n * block, vectorPatches);
-            float[] byPosition = ConvolutionWorkspace.current().image(p * oc);
-            matMul.gemm(false, false, p, oc, patch, 1f, cols, n * block, patch, w, 0, oc, 0f, byPosition, 0, oc);
-            int done = vectorPatches
-                    ? VectorTranspose.transposeAddingBias(byPosition, p, oc, bias, y, n * out, laneOffsets) : 0;
-            transposeAddingBias(byPosition, done, p, oc, bias, y, n * out);
+            ConvolutionWorkspace ws = ConvolutionWorkspace.current();
+            float[] colsT = ws.patches(patch * p);
+            Im2col.im2colPatchMajorUnchecked(g, x, n * in, colsT, 0, 0, patch, ws.paddedImage(paddedLength),
+                    vectorPatches);
+            if (bias != null) {
+                for (int o = 0; o < oc; o++) {
+                    Arrays.fill(y, n * out + o * p, n * out + (o + 1) * p, bias[o]);
+                }
+            }
+            matMul.gemm(false, false, oc, p, patch, 1f, wT, 0, patch, colsT, 0, p, bias == null ? 0f : 1f,
+                    y, n * out, p);
         });
+    }
+
+    /**
+     * Writes the position-major patch matrices ({@link Im2col#im2col}) of images {@code [first, first + count)} to
+     * {@code cols[0 .. count * P * patch)}: the layer inputs a Kronecker factor reads.
+     *
+     * @param x    input {@code [N][C][H][W]} with at least {@code first + count} images, read
+     * @param cols at least {@link #colsLength}{@code (g, count)} floats, overwritten
+     * @throws IllegalArgumentException if {@code first < 0}, {@code count < 1} or an array is too short
+     * @throws NullPointerException     if an array is null
+     */
+    public void patches(int first, int count, float[] x, float[] cols) {
+        Conv2dGeometry g = geometry;
+        int in = g.inputSize();
+        if (first < 0 || count < 1) {
+            throw new IllegalArgumentException("images [" + first + ", " + first + " + " + count
+                    + ") must start at 0 or later and hold at least one image");
+        }
+        requireAtLeast("x", x, batchLength("x", first + count, in), first + count);
+        requireAtLeast("cols", cols, colsLength(g, count), count);
+        int block = g.positions() * g.patchSize();
+        parallelism.run(count, i -> Im2col.im2colUnchecked(g, x, (first + i) * in, cols, i * block, vectorPatches));
     }
 
     /**
@@ -152,7 +188,7 @@ public final class Conv2dKernel {
      * summed over images in index order.
      *
      * @param batch images N, {@code >= 1}
-     * @param cols  patch matrix {@code [N*P][patch]} as left by {@link #forward}, read
+     * @param x     the forward pass's input {@code [N][C][H][W]}, read
      * @param dy    output gradient {@code [N][outC][outH][outW]}, read
      * @param dw    {@code [patch][outC]}, overwritten
      * @param dbias {@code [outC]}, overwritten (each image's sums added in image order, rounded once per image); null
@@ -160,37 +196,46 @@ public final class Conv2dKernel {
      * @throws IllegalArgumentException if {@code batch < 1} or an array has the wrong length
      * @throws NullPointerException     if an array other than {@code dbias} is null
      */
-    public void backwardWeights(int batch, float[] cols, float[] dy, float[] dw, float[] dbias) {
+    public void backwardWeights(int batch, float[] x, float[] dy, float[] dw, float[] dbias) {
         Conv2dGeometry g = geometry;
-        int out = g.outputSize(), patch = g.patchSize(), p = g.positions(), oc = g.outChannels();
-        requireAtLeast("cols", cols, colsLength(g, batch), batch);
+        int in = g.inputSize(), out = g.outputSize(), patch = g.patchSize(), p = g.positions();
+        int oc = g.outChannels();
+        requireAtLeast("x", x, batchLength("x", batch, in), batch);
         requireAtLeast("dy", dy, batchLength("dy", batch, out), batch);
         requireExactly("dw", dw, g.weightSize());
         if (dbias != null) {
             requireExactly("dbias", dbias, oc);
         }
 
-        float[] dwT = ConvolutionWorkspace.current().weights(oc * patch);
-        boolean splitRows = oc >= patch;
-        int length = splitRows ? oc : patch;
-        int granule = splitRows ? ROW_GRANULE : COLUMN_GRANULE;
-        int chunk = Math.ceilDiv(Math.ceilDiv(length, parallelism.threads()), granule) * granule;
-        int block = p * patch;
-        parallelism.run(Math.ceilDiv(length, chunk), part -> {
-            int start = part * chunk;
-            int width = Math.min(length, start + chunk) - start;
-            for (int n = 0; n < batch; n++) {
-                float beta = n == 0 ? 0f : 1f;
-                if (splitRows) {
-                    matMul.gemm(false, false, width, patch, p, 1f, dy, n * out + start * p, p, cols, n * block,
-                            patch, beta, dwT, start * patch, patch);
-                } else {
-                    matMul.gemm(false, false, oc, width, p, 1f, dy, n * out, p, cols, n * block + start, patch,
-                            beta, dwT, start, patch);
-                }
+        int weights = g.weightSize();
+        int groups = Math.ceilDiv(batch, WEIGHT_GROUP_IMAGES);
+        float[] partials = ConvolutionWorkspace.current().partials((groups - 1) * weights);
+        int paddedLength = Im2col.paddedLength(g, 0);
+        parallelism.run(groups, group -> {
+            ConvolutionWorkspace ws = ConvolutionWorkspace.current();
+            float[] colsT = ws.patches(patch * p);
+            float[] padded = ws.paddedImage(paddedLength);
+            float[] dyT = ws.gradient(p * oc);
+            float[] sum = group == 0 ? dw : partials;
+            int at = group == 0 ? 0 : (group - 1) * weights;
+            int n0 = group * WEIGHT_GROUP_IMAGES, n1 = Math.min(batch, n0 + WEIGHT_GROUP_IMAGES);
+            for (int n = n0; n < n1; n++) {
+                Im2col.im2colPatchMajorUnchecked(g, x, n * in, colsT, 0, 0, patch, padded, vectorPatches);
+                int done = vectorPatches ? VectorTranspose.transpose(dy, n * out, oc, p, dyT, laneOffsets) : 0;
+                transpose(dy, n * out, oc, p, dyT, done);
+                matMul.gemm(false, false, patch, oc, p, 1f, colsT, 0, p, dyT, 0, oc, n == n0 ? 0f : 1f,
+                        sum, at, oc);
             }
         });
-        transpose(dwT, oc, patch, dw);
+        if (groups > 1) {
+            int parts = Math.min(parallelism.threads(), Math.ceilDiv(weights, SUM_GRANULE));
+            parallelism.run(parts, part -> {
+                int from = (int) ((long) part * weights / parts), to = (int) ((long) (part + 1) * weights / parts);
+                for (int group = 1; group < groups; group++) {
+                    elementwise.axpy(to - from, 1f, partials, (group - 1) * weights + from, dw, from);
+                }
+            });
+        }
         if (dbias != null) {
             int parts = Math.min(oc, parallelism.threads());
             parallelism.run(parts, part -> {
@@ -240,37 +285,21 @@ public final class Conv2dKernel {
         }
     }
 
-    /**
-     * {@code y[yOffset + o * positions + pos] = byPosition[pos * channels + o] + bias[o]} for positions from
-     * {@code from} on, in blocks of positions whose rows stay in L1 while every channel's run is written.
-     */
-    private static void transposeAddingBias(float[] byPosition, int from, int positions, int channels, float[] bias,
-                                            float[] y, int yOffset) {
-        for (int pos0 = from; pos0 < positions; pos0 += TRANSPOSE_BLOCK) {
-            int pos1 = Math.min(positions, pos0 + TRANSPOSE_BLOCK);
-            for (int o = 0; o < channels; o++) {
-                float b = bias == null ? 0f : bias[o];
-                int at = yOffset + o * positions;
-                if (bias == null) {
-                    for (int pos = pos0; pos < pos1; pos++) {
-                        y[at + pos] = byPosition[pos * channels + o];
-                    }
-                } else {
-                    for (int pos = pos0; pos < pos1; pos++) {
-                        y[at + pos] = byPosition[pos * channels + o] + b;
-                    }
-                }
-            }
-        }
+    /** {@code dst[j][i] = src[offset + i * cols + j]} for {@code src} of {@code rows x cols}, row-major. */
+    private static void transpose(float[] src, int offset, int rows, int cols, float[] dst) {
+        transpose(src, offset, rows, cols, dst, 0);
     }
 
-    /** {@code dst[j][i] = src[i][j]} for {@code src} of {@code rows x cols}, both dense and row-major. */
-    private static void transpose(float[] src, int rows, int cols, float[] dst) {
-        for (int i0 = 0; i0 < rows; i0 += TRANSPOSE_BLOCK) {
+    /**
+     * As {@link #transpose(float[], int, int, int, float[])} for rows {@code i >= fromRow} only, in blocks of rows
+     * whose source runs stay in L1 while every column is written.
+     */
+    private static void transpose(float[] src, int offset, int rows, int cols, float[] dst, int fromRow) {
+        for (int i0 = fromRow; i0 < rows; i0 += TRANSPOSE_BLOCK) {
             int i1 = Math.min(rows, i0 + TRANSPOSE_BLOCK);
             for (int j = 0; j < cols; j++) {
                 for (int i = i0; i < i1; i++) {
-                    dst[j * rows + i] = src[i * cols + j];
+                    dst[j * rows + i] = src[offset + i * cols + j];
                 }
             }
         }

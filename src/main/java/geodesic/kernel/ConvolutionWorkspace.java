@@ -2,15 +2,18 @@ package geodesic.kernel;
 
 /**
  * One thread's scratch buffers for {@link Conv2dKernel}, grown on demand and then reused, so steady-state
- * convolution calls allocate none. Held in a {@link ThreadLocal}: the calling thread's {@link #weights} buffer may
- * be shared with the parts of one {@link Parallelism#run} call it makes (disjoint writes or reads only), while
- * {@link #image} and {@link #paddedImage} are used only by the thread that owns them.
+ * convolution calls allocate none. Held in a {@link ThreadLocal}: the calling thread's {@link #weights} and
+ * {@link #partials} buffers may be shared with the parts of one {@link Parallelism#run} call it makes (reads or
+ * disjoint writes only), while the others are used only
+ * by the thread that owns them.
  */
 final class ConvolutionWorkspace {
     private static final ThreadLocal<ConvolutionWorkspace> CURRENT =
             ThreadLocal.withInitial(ConvolutionWorkspace::new);
 
-    private float[] image = new float[0];
+    private float[] patches = new float[0];
+    private float[] gradient = new float[0];
+    private float[] partials = new float[0];
     private float[] weights = new float[0];
     private float[] paddedImage = new float[0];
 
@@ -19,15 +22,23 @@ final class ConvolutionWorkspace {
         return CURRENT.get();
     }
 
-    /** One image's output in position-major order, {@code positions x outChannels}; contents unspecified. */
-    float[] image(int size) {
-        if (image.length < size) {
-            image = new float[size];
+    /** Rows of one image's patch-major patch matrix, {@code taps x positions}; contents unspecified. */
+    float[] patches(int size) {
+        if (patches.length < size) {
+            patches = new float[size];
         }
-        return image;
+        return patches;
     }
 
-    /** One image's input gradient with the convolution's padding around it; contents unspecified. */
+    /** One image's output gradient in position-major order, {@code positions x outChannels}; contents unspecified. */
+    float[] gradient(int size) {
+        if (gradient.length < size) {
+            gradient = new float[size];
+        }
+        return gradient;
+    }
+
+    /** One image, or its input gradient, with the convolution's padding around it; contents unspecified. */
     float[] paddedImage(int size) {
         if (paddedImage.length < size) {
             paddedImage = new float[size];
@@ -35,7 +46,15 @@ final class ConvolutionWorkspace {
         return paddedImage;
     }
 
-    /** A weight-shaped matrix in the transposed layout, {@code outChannels x patch}; contents unspecified. */
+    /** Partial weight gradients of groups of images, {@code [groups][patch][outChannels]}; contents unspecified. */
+    float[] partials(int size) {
+        if (partials.length < size) {
+            partials = new float[size];
+        }
+        return partials;
+    }
+
+    /** The weights in the transposed layout, {@code outChannels x patch}; contents unspecified. */
     float[] weights(int size) {
         if (weights.length < size) {
             weights = new float[size];

@@ -131,6 +131,58 @@ public final class Im2col {
     }
 
     /**
+     * Writes taps {@code [tapFrom, tapTo)} of one image's patch-major patch matrix: row {@code t - tapFrom} of
+     * {@code colsT[offset ..]} ({@code P} floats, entry {@code (t, pos)} at {@code (t - tapFrom) * P + pos}) is
+     * column {@code t} of {@link #im2col}'s matrix, padded taps zero. The channels those taps read are first copied
+     * into {@code padded} ({@link #paddedLength}{@code (g, 0)} floats at least) with zeros around them, so every
+     * output row of a tap is an unclipped read: at stride 1 one run of {@code outW} contiguous floats.
+     */
+    static void im2colPatchMajorUnchecked(Conv2dGeometry g, float[] x, int xOffset, float[] colsT, int offset,
+                                          int tapFrom, int tapTo, float[] padded, boolean vector) {
+        int hp = paddedHeight(g), wp = paddedWidth(g);
+        int kh = g.kernelH(), kw = g.kernelW(), sh = g.strideH(), sw = g.strideW(), taps = kh * kw;
+        int outH = g.outHeight(), outW = g.outWidth(), positions = outH * outW;
+        int cFrom = tapFrom / taps, cTo = (tapTo - 1) / taps + 1;
+        copyPadded(g, x, xOffset, padded, cFrom, cTo);
+        int d = offset;
+        for (int t = tapFrom; t < tapTo; t++) {
+            int c = t / taps, i = t % taps / kw, j = t % kw;
+            int from = (c * hp + i) * wp + j;
+            for (int oh = 0; oh < outH; oh++, from += sh * wp, d += outW) {
+                if (sw == 1 && vector && VectorIm2col.copyRun(padded, from, colsT, d, outW)) {
+                    continue;
+                }
+                for (int ow = 0; ow < outW; ow++) {
+                    colsT[d + ow] = padded[from + ow * sw];
+                }
+            }
+        }
+        assert d == offset + (tapTo - tapFrom) * positions;
+    }
+
+    /**
+     * {@code padded[c][ih + padH][iw + padW] = x[c][ih][iw]} for channels {@code [cFrom, cTo)} over the extent the
+     * windows cover ({@link #paddedHeight} x {@link #paddedWidth}), zero where that lies outside the image.
+     */
+    private static void copyPadded(Conv2dGeometry g, float[] x, int xOffset, float[] padded, int cFrom, int cTo) {
+        int hp = paddedHeight(g), wp = paddedWidth(g);
+        int height = g.height(), width = g.width(), padH = g.padH(), padW = g.padW();
+        int left = Math.min(padW, wp), run = Math.max(0, Math.min(width, wp - padW));
+        for (int c = cFrom; c < cTo; c++) {
+            for (int r = 0, d = c * hp * wp; r < hp; r++, d += wp) {
+                int ih = r - padH;
+                if (ih < 0 || ih >= height) {
+                    Arrays.fill(padded, d, d + wp, 0f);
+                    continue;
+                }
+                Arrays.fill(padded, d, d + left, 0f);
+                System.arraycopy(x, xOffset + (c * height + ih) * width, padded, d + left, run);
+                Arrays.fill(padded, d + left + run, d + wp, 0f);
+            }
+        }
+    }
+
+    /**
      * Floats of the {@code padded} buffer {@link #col2imPatchMajorUnchecked} needs: the input extent the windows
      * cover, {@code C x ((outH-1)*strideH + kernelH) x ((outW-1)*strideW + kernelW)}, plus {@code slack}.
      */

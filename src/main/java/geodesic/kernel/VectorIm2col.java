@@ -76,6 +76,40 @@ final class VectorIm2col {
     }
 
     /**
+     * Copies a run of {@code length} floats, {@code src[from ..]} to {@code dst[to ..]}, with the widest vectors that
+     * fit in it, the last one overlapping the one before, so nothing outside either run is touched. Returns false,
+     * copying nothing, for runs shorter than 4 floats.
+     */
+    static boolean copyRun(float[] src, int from, float[] dst, int to, int length) {
+        if (length >= LANES) {
+            copyRunFull(src, from, dst, to, length);
+        } else if (WIDE_AVAILABLE && length >= WIDE_LANES) {
+            copyRunWide(src, from, dst, to, length);
+        } else if (length >= RUN_LANES) {
+            copyRow(src, from, dst, to, length);
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    // One species a method: a method that mixed the wide and 256-bit species in one body sometimes stayed in
+    // C1-compiled code and boxed every vector (bench train: 275 MB allocated and 90 ms a step instead of 74).
+    private static void copyRunFull(float[] src, int from, float[] dst, int to, int length) {
+        for (int j = 0; j < length - LANES; j += LANES) {
+            FloatVector.fromArray(SPECIES, src, from + j).intoArray(dst, to + j);
+        }
+        FloatVector.fromArray(SPECIES, src, from + length - LANES).intoArray(dst, to + length - LANES);
+    }
+
+    private static void copyRunWide(float[] src, int from, float[] dst, int to, int length) {
+        for (int j = 0; j < length - WIDE_LANES; j += WIDE_LANES) {
+            FloatVector.fromArray(WIDE, src, from + j).intoArray(dst, to + j);
+        }
+        FloatVector.fromArray(WIDE, src, from + length - WIDE_LANES).intoArray(dst, to + length - WIDE_LANES);
+    }
+
+    /**
      * {@code padded[to + ow] += colsT[from + ow]} for {@code ow < outW}, as whole vectors; the lanes past the row add
      * +0 (padded starts from +0, and a sum of floats from +0 is never -0, so that changes no value) into the padding,
      * the next row or the {@link #ROW_SLACK}. Returns false, adding nothing, when the vectors would read past

@@ -4,10 +4,9 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The convolution forward pass's last step on vectors: an image's output computed position by position,
- * {@code [positions x channels]}, written channel by channel into NCHW with the bias added. Each vector of
- * consecutive positions of one channel is one gather (lanes {@code channels} floats apart); same results as the
- * element loop bit for bit (one addition per element).
+ * A matrix transpose on vectors, for the convolution's weight gradient, which needs each image's output gradient
+ * {@code [channels x positions]} position-major: each vector of consecutive rows of one source column is one gather
+ * (lanes a source row apart) and one contiguous store. Copies only, so the same results as the element loop.
  */
 final class VectorTranspose {
     private static final VectorSpecies<Float> SPECIES = VectorFloatSpecies.SPECIES;
@@ -17,37 +16,31 @@ final class VectorTranspose {
     }
 
     /**
-     * Gather offsets for {@link #transposeAddingBias} with {@code channels} channels: {@code j * channels} for each
-     * lane {@code j}. Built once per kernel.
+     * Gather offsets for {@link #transpose} of a matrix with {@code cols} columns: {@code j * cols} for each lane
+     * {@code j}. Built once per kernel.
      */
-    static int[] laneOffsets(int channels) {
+    static int[] laneOffsets(int cols) {
         int[] offsets = new int[LANES];
         for (int j = 0; j < LANES; j++) {
-            offsets[j] = j * channels;
+            offsets[j] = j * cols;
         }
         return offsets;
     }
 
     /**
-     * {@code y[yOffset + o * positions + pos] = byPosition[pos * channels + o] + bias[o]} ({@code bias} may be
-     * null) for the positions below the last multiple of the vector length, in blocks of one vector of positions, so
-     * the rows a block reads stay in L1 while every channel is written. {@code offsets} is
-     * {@link #laneOffsets}{@code (channels)}.
+     * {@code dst[j * rows + i] = src[offset + i * cols + j]} for the rows {@code i} below the last multiple of the
+     * vector length, one vector of rows at a time, so the rows a block reads stay in L1 while every column is
+     * written. {@code offsets} is {@link #laneOffsets}{@code (cols)}.
      *
-     * @return the first position not written; the caller writes the rest
+     * @return the first row not written; the caller writes the rest
      */
-    static int transposeAddingBias(float[] byPosition, int positions, int channels, float[] bias, float[] y,
-                                   int yOffset, int[] offsets) {
-        int pos0 = 0;
-        for (; pos0 + LANES <= positions; pos0 += LANES) {
-            for (int o = 0; o < channels; o++) {
-                FloatVector v = FloatVector.fromArray(SPECIES, byPosition, pos0 * channels + o, offsets, 0);
-                if (bias != null) {
-                    v = v.add(bias[o]);
-                }
-                v.intoArray(y, yOffset + o * positions + pos0);
+    static int transpose(float[] src, int offset, int rows, int cols, float[] dst, int[] offsets) {
+        int i0 = 0;
+        for (; i0 + LANES <= rows; i0 += LANES) {
+            for (int j = 0; j < cols; j++) {
+                FloatVector.fromArray(SPECIES, src, offset + i0 * cols + j, offsets, 0).intoArray(dst, j * rows + i0);
             }
         }
-        return pos0;
+        return i0;
     }
 }

@@ -9,22 +9,18 @@ import java.util.List;
  * 2-D convolution with zero padding over NCHW images: input {@code [N, C, H, W]}, weight
  * {@code [C * kernelH * kernelW, outChannels]} (row {@code c * kernelH * kernelW + i * kernelW + j}, the "in x out"
  * orientation of {@link Dense}), bias {@code [outChannels]}, output {@code [N, outChannels, outH, outW]}, computed
- * as im2col plus one GEMM by {@link Conv2dKernel}.
+ * as im2col plus GEMMs by {@link Conv2dKernel}, which builds each image's patches in a per-thread buffer and keeps
+ * none.
  *
- * <p>A training forward builds the batch's patch matrix {@code [N * P, patchSize]} ({@code P = outH * outW}) in a
- * layer-owned buffer and keeps it: backward needs it for the weight gradient, and as a
- * {@link KroneckerFactorSource} it is exactly the inputs matrix, so capture copies nothing. The output gradient
- * {@code dy [N, outChannels, outH, outW]} is the factor {@code g} viewed as {@code [N, outChannels, P]}.
- *
- * <p>An eval forward builds patch matrices in freshly allocated chunks of at most {@value #EVAL_CHUNK_FLOATS} floats
- * (at least one image), so inference on a large batch does not need a patch matrix for the whole batch.
+ * <p>A training forward keeps a reference to its input {@code x} (which the caller must leave unchanged until the
+ * next training forward, as for every layer): backward rebuilds patches from it for the weight gradient. As a
+ * {@link KroneckerFactorSource} the inputs matrix is the position-major patch matrix {@code [N * P, patchSize]}
+ * ({@code P = outH * outW}), built into a layer-owned buffer for just the examples asked for, once per step. The
+ * output gradient {@code dy [N, outChannels, outH, outW]} is the factor {@code g} viewed as {@code [N, outChannels, P]}.
  *
  * <p>Lifecycle, memory, threading and failures as for every {@link Layer}.
  */
 public final class Conv2d extends LayerBase implements KroneckerFactorSource {
-    /** 16 MiB of patches per eval chunk: large enough for one GEMM to run at full speed, small enough to share. */
-    static final int EVAL_CHUNK_FLOATS = 4 << 20;
-
     private final Conv2dGeometry geometry;
     private final WeightInit init;
     private final Kernels kernels;
@@ -35,7 +31,11 @@ public final class Conv2d extends LayerBase implements KroneckerFactorSource {
     private final float[] weightGradientStep;
     private final float[] biasGradientStep;
     private float[] patchGradients;
+    private Tensor input;
+    /** Kronecker inputs of examples {@code [patchesFirst, patchesFirst + patchesCount)}; count 0 when stale. */
     private Tensor patches;
+    private int patchesFirst;
+    private int patchesCount;
     private Tensor output;
     private Tensor inputGradient;
     private Tensor outputGradient;
@@ -68,43 +68,24 @@ public final class Conv2d extends LayerBase implements KroneckerFactorSource {
     @Override
     Tensor trainingForward(Tensor x, int n) {
         capture.forwardStarted();
-        if (patches == null || patches.dim(0) != n * geometry.positions()) {
-            patches = Tensor.zeros(n * geometry.positions(), geometry.patchSize());
-        }
+        input = x;
+        patchesCount = 0;
         output = reuse(output, outputShape, n);
-        kernel.forward(n, x.data(), weight.value().data(), bias.value().data(), patches.data(), output.data());
+        kernel.forward(n, x.data(), weight.value().data(), bias.value().data(), output.data());
         return output;
     }
 
     @Override
     Tensor inferenceForward(Tensor x, int n) {
         Tensor y = Tensor.zeros(outputShape.withBatch(n));
-        int perImage = geometry.positions() * geometry.patchSize();
-        int chunk = Math.max(1, Math.min(n, EVAL_CHUNK_FLOATS / perImage));
-        float[] w = weight.value().data();
-        float[] b = bias.value().data();
-        float[] cols = new float[chunk * perImage];
-        if (chunk == n) {
-            kernel.forward(n, x.data(), w, b, cols, y.data());
-            return y;
-        }
-        int in = geometry.inputSize();
-        int out = geometry.outputSize();
-        float[] xChunk = new float[chunk * in];
-        float[] yChunk = new float[chunk * out];
-        for (int start = 0; start < n; start += chunk) {
-            int count = Math.min(chunk, n - start);
-            System.arraycopy(x.data(), start * in, xChunk, 0, count * in);
-            kernel.forward(count, xChunk, w, b, cols, yChunk);
-            System.arraycopy(yChunk, 0, y.data(), start * out, count * out);
-        }
+        kernel.forward(n, x.data(), weight.value().data(), bias.value().data(), y.data());
         return y;
     }
 
     @Override
     Tensor trainingBackward(Tensor dy, int n, boolean needInputGradient) {
         // The kernel overwrites its gradient outputs; parameter gradients accumulate across backward calls.
-        kernel.backwardWeights(n, patches.data(), dy.data(), weightGradientStep, biasGradientStep);
+        kernel.backwardWeights(n, input.data(), dy.data(), weightGradientStep, biasGradientStep);
         kernels.elementwise().axpy(weightGradientStep.length, 1f, weightGradientStep, 0, weight.grad().data(), 0);
         kernels.elementwise().axpy(biasGradientStep.length, 1f, biasGradientStep, 0, bias.grad().data(), 0);
         Tensor dx = null;
@@ -179,7 +160,25 @@ public final class Conv2d extends LayerBase implements KroneckerFactorSource {
 
     @Override
     public Tensor inputs() {
+        return inputs(0, examples());
+    }
+
+    @Override
+    public Tensor inputs(int first, int count) {
         capture.requireValid();
+        if (first < 0 || count < 1 || first + count > trainingBatch) {
+            throw new IllegalArgumentException("layer " + name() + ": examples [" + first + ", " + (first + count)
+                    + ") are not a non-empty range inside the batch of " + trainingBatch);
+        }
+        if (patchesCount == count && patchesFirst == first) {
+            return patches;
+        }
+        if (patches == null || patches.dim(0) != count * geometry.positions()) {
+            patches = Tensor.zeros(count * geometry.positions(), geometry.patchSize());
+        }
+        kernel.patches(first, count, input.data(), patches.data());
+        patchesFirst = first;
+        patchesCount = count;
         return patches;
     }
 

@@ -25,9 +25,9 @@ import geodesic.tensor.Tensor;
  *
  * <p><b>Capture and validity.</b> Capture is off by default. When on, the layer guarantees both matrices, without
  * copying them, from the end of each training backward until its next training forward; when off, reading them
- * throws instead of returning whatever the buffers hold. Today capture costs nothing in either layer (Dense keeps
- * references to {@code x} and {@code dy}; Conv2d keeps its patch matrix for the weight gradient anyway), but the flag
- * leaves a layer free to save memory when nobody reads the factors, e.g. by recomputing patches in backward. The
+ * throws instead of returning whatever the buffers hold. Both layers keep references to their input {@code x} and
+ * output gradient {@code dy}; Conv2d builds the patch rows of {@link #inputs(int, int)} from {@code x} when they are
+ * read (its own passes never keep a patch matrix), so read only the examples you need. The
  * returned tensors are views of layer-owned storage (or, for Dense, of the caller's input batch and of the next
  * layer's gradient buffer): read them, never write them, and drop them before the next step.
  *
@@ -73,6 +73,30 @@ public interface KroneckerFactorSource {
      *                               forward
      */
     Tensor inputs();
+
+    /**
+     * The rows of {@link #inputs()} for examples {@code [first, first + count)}: {@code [count * P, inputDim]}, what
+     * a factor that samples examples reads. A layer that builds its inputs on demand (Conv2d) builds only these;
+     * this default copies them out of {@link #inputs()}, or returns it whole when the range is the whole batch.
+     *
+     * @throws IllegalArgumentException if the range is empty or not inside {@code [0, examples())}
+     * @throws IllegalStateException    as {@link #inputs()}
+     */
+    default Tensor inputs(int first, int count) {
+        int examples = examples();
+        if (first < 0 || count < 1 || first + count > examples) {
+            throw new IllegalArgumentException("layer " + name() + ": examples [" + first + ", " + (first + count)
+                    + ") are not a non-empty range inside the batch of " + examples);
+        }
+        Tensor all = inputs();
+        if (count == examples) {
+            return all;
+        }
+        int rowLength = positions() * inputDim();
+        Tensor rows = Tensor.zeros(count * positions(), inputDim());
+        System.arraycopy(all.data(), first * rowLength, rows.data(), 0, count * rowLength);
+        return rows;
+    }
 
     /**
      * The output gradients {@code g}, {@code [N, outputDim, P]}; see the class comment.

@@ -208,7 +208,15 @@ public final class KroneckerFactor {
                     + source.outputDim() + " with " + source.positions() + " positions, but its Kronecker factors"
                     + " were built for " + inputDim + "x" + sizeB + " with " + positions);
         }
-        observe(source.inputs(), source.outputGradients(), source.examples(), step, updateFactors);
+        int examples = source.examples();
+        int used = sampledExamples(examples);
+        int first = sampleStart(step, examples, used);
+        Tensor inputs = source.inputs(first, used);
+        inputs.requireShape("layer " + layer + " inputs", used * positions, inputDim);
+        Tensor outputGradients = source.outputGradients();
+        outputGradients.requireShape("layer " + layer + " output gradients", examples, sizeB, positions);
+        observe(inputs.data(), 0, outputGradients.data(), first * sizeB * positions, examples, used, step,
+                updateFactors);
     }
 
     /**
@@ -222,14 +230,29 @@ public final class KroneckerFactor {
     public void observe(Tensor inputs, Tensor outputGradients, int examples, long step, boolean updateFactors) {
         inputs.requireShape("layer " + layer + " inputs", examples * positions, inputDim);
         outputGradients.requireShape("layer " + layer + " output gradients", examples, sizeB, positions);
-        int used = positions == 1 ? examples
-                : Math.max(1, (int) Math.ceil(settings.convSampleFraction() * examples));
-        int first = used == examples ? 0 : sampleOffset(step, examples - used + 1);
+        int used = sampledExamples(examples);
+        int first = sampleStart(step, examples, used);
+        observe(inputs.data(), first * positions * inputDim, outputGradients.data(), first * sizeB * positions,
+                examples, used, step, updateFactors);
+    }
+
+    /** Examples whose rows feed the factors: all for a dense layer, the sample fraction's share for a convolution. */
+    private int sampledExamples(int examples) {
+        return positions == 1 ? examples : Math.max(1, (int) Math.ceil(settings.convSampleFraction() * examples));
+    }
+
+    /** First sampled example: a pseudo-random offset that depends only on the step. */
+    private static int sampleStart(long step, int examples, int used) {
+        return used == examples ? 0 : sampleOffset(step, examples - used + 1);
+    }
+
+    /**
+     * The update itself: {@code x[xOffset ..]} holds the {@code used * P} input rows and {@code g[gOffset ..]} the
+     * {@code used} output-gradient blocks of the sampled examples, out of a batch of {@code examples}.
+     */
+    private void observe(float[] x, int xOffset, float[] g, int gOffset, int examples, int used, long step,
+                         boolean updateFactors) {
         int rows = used * positions;
-        float[] x = inputs.data();
-        float[] g = outputGradients.data();
-        int xOffset = first * positions * inputDim;
-        int gOffset = first * sizeB * positions;
         double gScale = (double) examples * examples / used;
 
         double batchTraceA = 1 + ops.sumOfSquares(rows * inputDim, x, xOffset) / rows;

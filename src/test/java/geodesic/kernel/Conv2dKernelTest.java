@@ -39,6 +39,7 @@ class Conv2dKernelTest {
         cases.add(arguments(new Conv2dGeometry(7, 8, 5, 2, 5, 1, 3, 1, 4, 0), 1));
         cases.add(arguments(new Conv2dGeometry(1, 13, 8, 8, 1, 3, 1, 3, 0, 2), 3));
         cases.add(arguments(Conv2dGeometry.of(32, 14, 14, 64, 5, 1, 2), 2));
+        cases.add(arguments(new Conv2dGeometry(2, 6, 7, 17, 3, 3, 1, 1, 1, 1), 37));
         return cases.stream();
     }
 
@@ -46,18 +47,29 @@ class Conv2dKernelTest {
     @MethodSource("geometries")
     void forwardMatchesFloat64DirectConvolution(Conv2dGeometry g, int batch) {
         Problem pr = new Problem(g, batch, 11);
-        float[] cols = new float[Conv2dKernel.colsLength(g, batch)];
         float[] y = new float[batch * g.outputSize()];
         Arrays.fill(y, Float.NaN);
-        kernel(g, Parallelism.sequential()).forward(batch, pr.x, pr.w, pr.bias, cols, y);
+        kernel(g, Parallelism.sequential()).forward(batch, pr.x, pr.w, pr.bias, y);
 
         double[][] ref = referenceForward(g, batch, pr.x, pr.w, pr.bias);
         assertWithinBound("y", y, ref[0], ref[1], g.patchSize() + 1);
-        for (int n = 0; n < batch; n++) {
-            float[] one = new float[g.positions() * g.patchSize()];
-            Im2col.im2col(g, pr.x, n * g.inputSize(), one, 0);
-            assertArrayEquals(one, Arrays.copyOfRange(cols, n * one.length, (n + 1) * one.length),
-                    "cols of image " + n + " is its im2col");
+    }
+
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void patchesAreEachRequestedImagesIm2col(Conv2dGeometry g, int batch) {
+        Problem pr = new Problem(g, batch + 2, 18);
+        int block = g.positions() * g.patchSize();
+        float[] cols = filled(Conv2dKernel.colsLength(g, batch) + 3, Float.NaN);
+        kernel(g, Parallelism.sequential()).patches(2, batch, pr.x, cols);
+        for (int i = 0; i < batch; i++) {
+            float[] one = new float[block];
+            Im2col.im2col(g, pr.x, (2 + i) * g.inputSize(), one, 0);
+            assertArrayEquals(one, Arrays.copyOfRange(cols, i * block, (i + 1) * block),
+                    "patches of image " + (2 + i) + " are its im2col");
+        }
+        for (int i = batch * block; i < cols.length; i++) {
+            assertTrue(Float.isNaN(cols[i]), "cols[" + i + "] past the images is untouched");
         }
     }
 
@@ -65,9 +77,8 @@ class Conv2dKernelTest {
     void forwardWithoutBiasIgnoresPreviousOutput() {
         Conv2dGeometry g = new Conv2dGeometry(3, 9, 8, 4, 3, 3, 2, 1, 1, 0);
         Problem pr = new Problem(g, 3, 5);
-        float[] cols = new float[Conv2dKernel.colsLength(g, 3)];
         float[] y = filled(3 * g.outputSize(), Float.NaN);
-        kernel(g, Parallelism.sequential()).forward(3, pr.x, pr.w, null, cols, y);
+        kernel(g, Parallelism.sequential()).forward(3, pr.x, pr.w, null, y);
         double[][] ref = referenceForward(g, 3, pr.x, pr.w, new float[g.outChannels()]);
         assertWithinBound("y", y, ref[0], ref[1], g.patchSize());
     }
@@ -77,11 +88,9 @@ class Conv2dKernelTest {
     void backwardWeightsMatchesFloat64Reference(Conv2dGeometry g, int batch) {
         Problem pr = new Problem(g, batch, 12);
         Conv2dKernel k = kernel(g, Parallelism.sequential());
-        float[] cols = new float[Conv2dKernel.colsLength(g, batch)];
-        k.forward(batch, pr.x, pr.w, pr.bias, cols, new float[batch * g.outputSize()]);
         float[] dw = filled(g.weightSize(), Float.NaN);
         float[] dbias = filled(g.outChannels(), Float.NaN);
-        k.backwardWeights(batch, cols, pr.dy, dw, dbias);
+        k.backwardWeights(batch, pr.x, pr.dy, dw, dbias);
 
         int p = g.positions(), out = g.outputSize();
         double[] dwRef = new double[dw.length], dwAbs = new double[dw.length];
@@ -138,11 +147,9 @@ class Conv2dKernelTest {
         int batch = 2;
         Problem pr = new Problem(g, batch, 14);
         Conv2dKernel k = kernel(g, Parallelism.sequential());
-        float[] cols = new float[Conv2dKernel.colsLength(g, batch)];
-        k.forward(batch, pr.x, pr.w, pr.bias, cols, new float[batch * g.outputSize()]);
         float[] dw = new float[g.weightSize()], dbias = new float[g.outChannels()];
         float[] dx = new float[batch * g.inputSize()];
-        k.backwardWeights(batch, cols, pr.dy, dw, dbias);
+        k.backwardWeights(batch, pr.x, pr.dy, dw, dbias);
         k.backwardData(batch, pr.dy, pr.w, new float[Conv2dKernel.dcolsLength(g, batch)], dx);
 
         double h = 1e-3;
@@ -168,12 +175,12 @@ class Conv2dKernelTest {
     @Test
     void resultsAreBitwiseIdenticalForOneAndTwoThreads() {
         Conv2dGeometry g = new Conv2dGeometry(5, 13, 11, 6, 3, 5, 1, 2, 1, 2);
-        int batch = 5;
+        int batch = 37;
         Problem pr = new Problem(g, batch, 15);
         float[][] one = runAll(g, batch, pr, Parallelism.sequential());
         try (Parallelism two = Parallelism.of(2)) {
             float[][] par = runAll(g, batch, pr, two);
-            String[] names = {"cols", "y", "dw", "dbias", "dx"};
+            String[] names = {"y", "dw", "dbias", "dx", "cols"};
             for (int i = 0; i < names.length; i++) {
                 assertArrayEquals(one[i], par[i], names[i]);
             }
@@ -202,11 +209,10 @@ class Conv2dKernelTest {
         Conv2dGeometry g = Conv2dGeometry.of(2, 6, 6, 3, 3, 1, 1);
         Problem pr = new Problem(g, 2, 16);
         Conv2dKernel k = kernel(g, Parallelism.sequential());
-        float[] cols = new float[Conv2dKernel.colsLength(g, 4)];
         float[] y = filled(4 * g.outputSize(), 7f);
-        k.forward(2, Arrays.copyOf(pr.x, 4 * g.inputSize()), pr.w, pr.bias, cols, y);
+        k.forward(2, Arrays.copyOf(pr.x, 4 * g.inputSize()), pr.w, pr.bias, y);
         float[] exact = new float[2 * g.outputSize()];
-        k.forward(2, pr.x, pr.w, pr.bias, new float[Conv2dKernel.colsLength(g, 2)], exact);
+        k.forward(2, pr.x, pr.w, pr.bias, exact);
         assertArrayEquals(exact, Arrays.copyOf(y, exact.length));
         for (int i = exact.length; i < y.length; i++) {
             assertEquals(7f, y[i], "y[" + i + "] beyond the batch is untouched");
@@ -220,16 +226,20 @@ class Conv2dKernelTest {
         float[] x = new float[2 * g.inputSize()], w = new float[g.weightSize()], b = new float[3];
         float[] cols = new float[Conv2dKernel.colsLength(g, 2)], y = new float[2 * g.outputSize()];
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> k.forward(2, x, new float[g.weightSize() + 1], b, cols, y));
+                () -> k.forward(2, x, new float[g.weightSize() + 1], b, y));
         assertTrue(e.getMessage().contains("w must have " + g.weightSize() + " elements, got " + (g.weightSize() + 1)),
                 e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> k.forward(2, x, w, b, new float[5], y));
+        e = assertThrows(IllegalArgumentException.class, () -> k.patches(0, 2, x, new float[5]));
         assertTrue(e.getMessage().startsWith("cols must have at least " + cols.length), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> k.forward(3, x, w, b, cols, y));
+        e = assertThrows(IllegalArgumentException.class, () -> k.patches(1, 2, x, cols));
+        assertTrue(e.getMessage().startsWith("x must have at least " + 3 * g.inputSize()), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> k.patches(-1, 2, x, cols));
+        assertTrue(e.getMessage().contains("images [-1, -1 + 2)"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> k.forward(3, x, w, b, y));
         assertTrue(e.getMessage().startsWith("x must have at least"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> k.forward(0, x, w, b, cols, y));
+        e = assertThrows(IllegalArgumentException.class, () -> k.forward(0, x, w, b, y));
         assertTrue(e.getMessage().contains("batch must be >= 1, got 0"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> k.backwardWeights(2, cols, y, w, new float[2]));
+        e = assertThrows(IllegalArgumentException.class, () -> k.backwardWeights(2, x, y, w, new float[2]));
         assertTrue(e.getMessage().contains("dbias must have 3 elements, got 2"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> k.backwardData(2, y, w, new float[1], x));
         assertTrue(e.getMessage().startsWith("dcols must have at least " + g.positions() * g.patchSize()),
@@ -270,10 +280,11 @@ class Conv2dKernelTest {
         float[] cols = new float[Conv2dKernel.colsLength(g, batch)], y = new float[batch * g.outputSize()];
         float[] dw = new float[g.weightSize()], dbias = new float[g.outChannels()];
         float[] dx = new float[batch * g.inputSize()];
-        k.forward(batch, pr.x, pr.w, pr.bias, cols, y);
-        k.backwardWeights(batch, cols, pr.dy, dw, dbias);
+        k.forward(batch, pr.x, pr.w, pr.bias, y);
+        k.backwardWeights(batch, pr.x, pr.dy, dw, dbias);
         k.backwardData(batch, pr.dy, pr.w, new float[Conv2dKernel.dcolsLength(g, batch)], dx);
-        return new float[][] {cols, y, dw, dbias, dx};
+        k.patches(0, batch, pr.x, cols);
+        return new float[][] {y, dw, dbias, dx, cols};
     }
 
     /** Random inputs of one convolution problem; {@code dy} doubles as the loss weights r. */

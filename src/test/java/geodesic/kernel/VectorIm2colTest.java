@@ -59,6 +59,64 @@ class VectorIm2colTest {
         assertArrayEquals(bits(expected), bits(actual));
     }
 
+    /**
+     * Taps written in pieces (the weight gradient's parts), images last to first, into a block with NaN around it:
+     * the vector runs match the element loops bit for bit, both are the transpose of {@link Im2col#im2col}, and
+     * nothing outside the piece is written. Stride-2 geometries take the element path in both.
+     */
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void patchMajorIm2colIsTheTransposedPatchMatrixInAnyTapRange(Conv2dGeometry g) {
+        int images = 3, xOffset = 2, p = g.positions(), patch = g.patchSize();
+        Random r = new Random(34);
+        float[] x = Conv2dKernelTest.gaussian(r, xOffset + images * g.inputSize());
+        float[] padded = new float[Im2col.paddedLength(g, 0)];
+        int[] cuts = {0, Math.min(patch, 3), patch / 2, patch};
+        for (int n = images - 1; n >= 0; n--) {
+            float[] cols = new float[p * patch];
+            Im2col.im2col(g, x, xOffset + n * g.inputSize(), cols, 0);
+            for (int c = 0; c + 1 < cuts.length; c++) {
+                int t0 = cuts[c], t1 = cuts[c + 1];
+                if (t0 >= t1) {
+                    continue;
+                }
+                for (boolean vector : new boolean[] {false, true}) {
+                    float[] colsT = new float[3 + (t1 - t0) * p + 4];
+                    Arrays.fill(colsT, Float.NaN);
+                    Arrays.fill(padded, Float.NaN);
+                    Im2col.im2colPatchMajorUnchecked(g, x, xOffset + n * g.inputSize(), colsT, 3, t0, t1, padded,
+                            vector);
+                    float[] expected = new float[colsT.length];
+                    Arrays.fill(expected, Float.NaN);
+                    for (int t = t0; t < t1; t++) {
+                        for (int pos = 0; pos < p; pos++) {
+                            expected[3 + (t - t0) * p + pos] = cols[pos * patch + t];
+                        }
+                    }
+                    assertArrayEquals(bits(expected), bits(colsT),
+                            g + ", image " + n + ", taps [" + t0 + ", " + t1 + "), vector " + vector);
+                }
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void copyRunCopiesExactlyTheRunForEveryLength() {
+        float[] src = Conv2dKernelTest.gaussian(new Random(35), 80);
+        for (int length = 0; length <= 70; length++) {
+            float[] dst = new float[length + 9];
+            Arrays.fill(dst, Float.NaN);
+            boolean copied = VectorIm2col.copyRun(src, 5, dst, 4, length);
+            org.junit.jupiter.api.Assertions.assertEquals(length >= 4, copied, "length " + length);
+            float[] expected = new float[dst.length];
+            Arrays.fill(expected, Float.NaN);
+            if (copied) {
+                System.arraycopy(src, 5, expected, 4, length);
+            }
+            assertArrayEquals(bits(expected), bits(dst), "length " + length);
+        }
+    }
+
     /** The comparisons above would pass with the vector pieces unused; these show the pieces apply and add right. */
     @org.junit.jupiter.api.Test
     void vectorPiecesApplyToTheReferenceLayersShapes() {

@@ -108,6 +108,39 @@ class KroneckerFactorSourceTest {
     }
 
     @Test
+    void inputsOfAnExampleRangeAreThoseRowsOfTheWholeMatrix() {
+        Conv2dGeometry g = Conv2dGeometry.of(3, 9, 8, 4, 3, 1, 1);
+        Conv2d c = new Conv2d("conv", g, WeightInit.HE_UNIFORM, Kernels.sequential());
+        Dense d = new Dense("fc", 5, 2, WeightInit.HE_UNIFORM, Kernels.sequential());
+        c.initialize(1);
+        d.initialize(2);
+        c.setKroneckerCapture(true);
+        d.setKroneckerCapture(true);
+        int n = 6;
+        c.forward(GradientCheck.random(new SplittableRandom(3), n, 3, 9, 8), Mode.TRAIN);
+        c.backward(GradientCheck.random(new SplittableRandom(4), n, 4, 9, 8), true);
+        Tensor dx = GradientCheck.random(new SplittableRandom(5), n, 5);
+        d.forward(dx, Mode.TRAIN);
+        d.backward(GradientCheck.random(new SplittableRandom(6), n, 2), true);
+
+        for (KroneckerFactorSource s : List.<KroneckerFactorSource>of(c, d)) {
+            float[] all = s.inputs().data().clone();
+            int row = s.positions() * s.inputDim();
+            for (int[] range : new int[][] {{2, 3}, {0, 1}, {5, 1}, {0, n}, {2, 3}}) {
+                Tensor part = s.inputs(range[0], range[1]);
+                assertArrayEquals(new int[] {range[1] * s.positions(), s.inputDim()}, part.shape(), s.name());
+                assertArrayEquals(java.util.Arrays.copyOfRange(all, range[0] * row, (range[0] + range[1]) * row),
+                        part.data(), s.name() + " examples " + range[0] + " + " + range[1]);
+            }
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.inputs(4, 3));
+            assertTrue(e.getMessage().contains("examples [4, 7) are not a non-empty range inside the batch of 6"),
+                    e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> s.inputs(0, 0));
+        }
+        assertSame(dx, d.inputs(0, n), "the whole range of a dense layer is its input itself");
+    }
+
+    @Test
     void factorsAreReadableOnlyWithCaptureOnBetweenBackwardAndTheNextForward() {
         Dense d = new Dense("dense2", 4, 3, WeightInit.GLOROT_UNIFORM, Kernels.sequential());
         d.initialize(7);

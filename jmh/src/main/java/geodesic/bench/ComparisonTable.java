@@ -28,8 +28,13 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  */
 public final class ComparisonTable {
 
-    private record Preset(String benchmark, String param, String ours, String reference,
+    /** The first of {@code references} gives the {@code ratio} key; any others {@code ratio_<name>}. */
+    private record Preset(String benchmark, String param, String ours, List<String> references,
                           ToDoubleFunction<Map<String, String>> flops) {
+        Preset(String benchmark, String param, String ours, String reference,
+               ToDoubleFunction<Map<String, String>> flops) {
+            this(benchmark, param, ours, List.of(reference), flops);
+        }
     }
 
     private static final Map<String, Preset> PRESETS = Map.of(
@@ -43,7 +48,8 @@ public final class ComparisonTable {
                         return rows * n * (n + 1);
                     }),
             "eigen", new Preset("EigenBenchmark", "solver", "java", "lapack", p -> Double.NaN),
-            "conv", new Preset(ConvBenchmark.class.getSimpleName(), "impl", "vector", "openblas", p -> Double.NaN));
+            "conv", new Preset(ConvBenchmark.class.getSimpleName(), "impl", "vector",
+                    List.of("openblas", "im2col_sgemm"), p -> Double.NaN));
 
     private ComparisonTable() {
     }
@@ -88,37 +94,60 @@ public final class ComparisonTable {
         List<String> table = new ArrayList<>();
         boolean haveFlops = !Double.isNaN(preset.flops().applyAsDouble(keys.values().stream().findFirst().orElse(Map.of())));
         String metric = haveFlops ? "gflops" : "ms";
-        table.add("| " + String.join(" | ", keys.values().stream().findFirst().orElse(Map.of()).keySet()) + " | "
-                + preset.ours() + " " + metric + " | " + preset.reference() + " " + metric + " | ratio |");
-        table.add("|" + "---|".repeat(keys.values().stream().findFirst().orElse(Map.of()).size() + 3));
+        Map<String, String> firstParams = keys.values().stream().findFirst().orElse(Map.of());
+        StringBuilder header = new StringBuilder("| " + String.join(" | ", firstParams.keySet()) + " | "
+                + preset.ours() + " " + metric);
+        for (String ref : preset.references()) {
+            header.append(" | ").append(ref).append(' ').append(metric);
+        }
+        for (String ref : preset.references()) {
+            header.append(" | ").append(ratioKey(preset, ref));
+        }
+        table.add(header + " |");
+        table.add("|" + "---|".repeat(firstParams.size() + 1 + 2 * preset.references().size()));
         for (Map.Entry<String, Map<String, Double>> e : rows.entrySet()) {
             Map<String, String> params = keys.get(e.getKey());
             Double ours = e.getValue().get(preset.ours());
-            Double ref = e.getValue().get(preset.reference());
-            if (ours == null || ref == null) {
+            List<String> present = preset.references().stream().filter(e.getValue()::containsKey).toList();
+            if (ours == null || present.isEmpty()) {
                 continue;
             }
-            double ratio = ref / ours;
-            String a;
-            String b;
-            if (haveFlops) {
-                double f = preset.flops().applyAsDouble(params);
-                a = fmt(f / (ours * toSeconds) / 1e9);
-                b = fmt(f / (ref * toSeconds) / 1e9);
-            } else {
-                a = fmt(ours * toSeconds * 1e3);
-                b = fmt(ref * toSeconds * 1e3);
-            }
+            double f = haveFlops ? preset.flops().applyAsDouble(params) : Double.NaN;
             StringBuilder line = new StringBuilder(name);
             params.forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
-            line.append(' ').append(preset.ours()).append('_').append(metric).append('=').append(a)
-                    .append(' ').append(preset.reference()).append('_').append(metric).append('=').append(b)
-                    .append(" ratio=").append(fmt(ratio));
-            System.out.println(line);
-            table.add("| " + String.join(" | ", params.values()) + " | " + a + " | " + b + " | " + fmt(ratio) + " |");
+            line.append(' ').append(preset.ours()).append('_').append(metric).append('=')
+                    .append(figure(ours, f, toSeconds, haveFlops));
+            StringBuilder row = new StringBuilder("| " + String.join(" | ", params.values()) + " | "
+                    + figure(ours, f, toSeconds, haveFlops));
+            StringBuilder ratios = new StringBuilder();
+            for (String ref : preset.references()) {
+                Double time = e.getValue().get(ref);
+                String value = time == null ? "-" : figure(time, f, toSeconds, haveFlops);
+                String ratio = time == null ? "-" : fmt(time / ours);
+                if (time != null) {
+                    line.append(' ').append(ref).append('_').append(metric).append('=').append(value);
+                    ratios.append(' ').append(ratioKey(preset, ref)).append('=').append(ratio);
+                }
+                row.append(" | ").append(value);
+            }
+            for (String ref : preset.references()) {
+                Double time = e.getValue().get(ref);
+                row.append(" | ").append(time == null ? "-" : fmt(time / ours));
+            }
+            System.out.println(line.append(ratios));
+            table.add(row + " |");
         }
         System.out.println();
         table.forEach(System.out::println);
+    }
+
+    private static String ratioKey(Preset preset, String reference) {
+        return reference.equals(preset.references().get(0)) ? "ratio" : "ratio_" + reference;
+    }
+
+    /** GFLOP/s from an average time, or the time in milliseconds where no FLOP count applies. */
+    private static String figure(double time, double flops, double toSeconds, boolean haveFlops) {
+        return fmt(haveFlops ? flops / (time * toSeconds) / 1e9 : time * toSeconds * 1e3);
     }
 
     private static double secondsPer(String unit) {

@@ -22,10 +22,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Convolution forward + backward (weights and data) on the reference CNN's layers at batch 128, with the same
- * im2col/col2im code and GEMM done either by the Vector API kernel or by OpenBLAS ({@link OpenBlasMatMul}).
- * {@code bin/geodesic-jmh --table conv} prints both and the ratio. Threads split the batch's images and each image's
- * GEMMs run on one thread, so OpenBLAS runs single-threaded inside them as our GEMM does.
+ * Convolution forward + backward (weights and data) on the reference CNN's layers at batch 128, three ways:
+ * {@code vector}, Geodesic's {@link Conv2dKernel}; {@code openblas}, the same kernel with OpenBLAS doing its GEMMs
+ * ({@link OpenBlasMatMul}, single-threaded inside each image's part as ours), which isolates the GEMM; and
+ * {@code im2col_sgemm}, the textbook "im2col + OpenBLAS SGEMM" ({@link Im2colSgemmConvolution}: Caffe's layout,
+ * image by image, OpenBLAS on all the benchmark's threads). {@code bin/geodesic-jmh --table conv} prints all three
+ * and the ratios.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,16 +43,16 @@ public class ConvBenchmark {
     @Param({"1", "2"})
     public int threads;
 
-    @Param({"vector", "openblas"})
+    @Param({"vector", "openblas", "im2col_sgemm"})
     public String impl;
 
     private static final int BATCH = 128;
     private Conv2dKernel kernel;
+    private Im2colSgemmConvolution textbook;
     private Parallelism parallelism;
     private float[] x;
     private float[] w;
     private float[] bias;
-    private float[] cols;
     private float[] y;
     private float[] dy;
     private float[] dw;
@@ -70,15 +72,15 @@ public class ConvBenchmark {
             if (!OpenBlas.isAvailable()) {
                 throw new IllegalStateException("OpenBLAS unavailable: " + OpenBlas.unavailableReason());
             }
-            OpenBlas.setThreads(1);
+            OpenBlas.setThreads(impl.equals("openblas") ? 1 : threads);
             mm = new OpenBlasMatMul();
         }
         kernel = new Conv2dKernel(g, mm, parallelism);
+        textbook = impl.equals("im2col_sgemm") ? new Im2colSgemmConvolution(g, BATCH) : null;
         x = GemmShape.random(BATCH * g.inputSize(), 1);
         w = GemmShape.random(g.weightSize(), 2);
         bias = GemmShape.random(g.outChannels(), 3);
         dy = GemmShape.random(BATCH * g.outputSize(), 4);
-        cols = new float[Conv2dKernel.colsLength(g, BATCH)];
         dcols = new float[Conv2dKernel.dcolsLength(g, BATCH)];
         y = new float[BATCH * g.outputSize()];
         dx = new float[BATCH * g.inputSize()];
@@ -89,15 +91,21 @@ public class ConvBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         parallelism.close();
-        if (impl.equals("openblas")) {
+        if (!impl.equals("vector")) {
             OpenBlas.setThreads(1);
         }
     }
 
     @Benchmark
     public float[] forwardBackward() {
-        kernel.forward(BATCH, x, w, bias, cols, y);
-        kernel.backwardWeights(BATCH, cols, dy, dw, dbias);
+        if (textbook != null) {
+            textbook.forward(x, w, bias, y);
+            textbook.backwardWeights(x, dy, dw, dbias);
+            textbook.backwardData(dy, w, dx);
+            return dx;
+        }
+        kernel.forward(BATCH, x, w, bias, y);
+        kernel.backwardWeights(BATCH, x, dy, dw, dbias);
         kernel.backwardData(BATCH, dy, w, dcols, dx);
         return dx;
     }

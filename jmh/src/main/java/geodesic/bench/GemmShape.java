@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
  * CNN and the MLP at batch 128 (forward, and both backward products, with the transposes the layers use).
  * Convolutions appear twice: in the batched im2col form ({@code conv1.fwd}: cols [N*P x patch] times W
  * [patch x outC]), the usual way to pose them, and as the per-image products {@code Conv2dKernel} runs 128 of per
- * batch ({@code conv2.img.fwd}: cols_n W; {@code .dW}: dy_n cols_n; {@code .dX}: W dy_n).
+ * batch ({@code conv2.img.fwd}: W^T colsT_n; {@code .dW}: colsT_n dy_n^T; {@code .dX}: W dy_n).
  */
 record GemmShape(String name, boolean transA, boolean transB, int m, int n, int k) {
 
@@ -19,10 +19,10 @@ record GemmShape(String name, boolean transA, boolean transB, int m, int n, int 
             entry("conv2.fwd", false, false, 128 * 196, 64, 800),
             entry("conv2.dW", true, false, 800, 64, 128 * 196),
             entry("conv2.dX", false, true, 128 * 196, 800, 64),
-            entry("conv1.img.fwd", false, false, 784, 32, 25),
-            entry("conv1.img.dW", false, false, 32, 25, 784),
-            entry("conv2.img.fwd", false, false, 196, 64, 800),
-            entry("conv2.img.dW", false, false, 64, 800, 196),
+            entry("conv1.img.fwd", false, false, 32, 784, 25),
+            entry("conv1.img.dW", false, false, 25, 32, 784),
+            entry("conv2.img.fwd", false, false, 64, 196, 800),
+            entry("conv2.img.dW", false, false, 800, 64, 196),
             entry("conv2.img.dX", false, false, 800, 196, 64),
             entry("fc1.fwd", false, false, 128, 256, 3136),
             entry("fc1.dX", false, true, 128, 3136, 256),
