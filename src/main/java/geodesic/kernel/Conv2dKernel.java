@@ -145,10 +145,10 @@ public final class Conv2dKernel {
 
         float[] wT = ConvolutionWorkspace.current().weights(oc * patch);
         transpose(w, 0, patch, oc, wT);
-        int paddedLength = Im2col.paddedLength(g, 0);
+        int paddedLength = Im2col.paddedLength(g, VectorIm2col.ROW_SLACK);
         parallelism.run(batch, n -> {
             ConvolutionWorkspace ws = ConvolutionWorkspace.current();
-            float[] colsT = ws.patches(patch * p);
+            float[] colsT = ws.patches(patch * p + VectorIm2col.ROW_SLACK);
             Im2col.im2colPatchMajorUnchecked(g, x, n * in, colsT, 0, 0, patch, ws.paddedImage(paddedLength),
                     vectorPatches);
             if (bias != null) {
@@ -210,10 +210,10 @@ public final class Conv2dKernel {
         int weights = g.weightSize();
         int groups = Math.ceilDiv(batch, WEIGHT_GROUP_IMAGES);
         float[] partials = ConvolutionWorkspace.current().partials((groups - 1) * weights);
-        int paddedLength = Im2col.paddedLength(g, 0);
+        int paddedLength = Im2col.paddedLength(g, VectorIm2col.ROW_SLACK);
         parallelism.run(groups, group -> {
             ConvolutionWorkspace ws = ConvolutionWorkspace.current();
-            float[] colsT = ws.patches(patch * p);
+            float[] colsT = ws.patches(patch * p + VectorIm2col.ROW_SLACK);
             float[] padded = ws.paddedImage(paddedLength);
             float[] dyT = ws.gradient(p * oc);
             float[] sum = group == 0 ? dw : partials;

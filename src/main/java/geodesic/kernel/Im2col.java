@@ -135,7 +135,10 @@ public final class Im2col {
      * {@code colsT[offset ..]} ({@code P} floats, entry {@code (t, pos)} at {@code (t - tapFrom) * P + pos}) is
      * column {@code t} of {@link #im2col}'s matrix, padded taps zero. The channels those taps read are first copied
      * into {@code padded} ({@link #paddedLength}{@code (g, 0)} floats at least) with zeros around them, so every
-     * output row of a tap is an unclipped read: at stride 1 one run of {@code outW} contiguous floats.
+     * output row of a tap is an unclipped read: at stride 1 one run of {@code outW} contiguous floats. With
+     * {@code vector} those runs are copied by {@link VectorIm2col#copyRunSpilling} (same results bit for bit), which
+     * needs {@link VectorIm2col#ROW_SLACK} more floats in both {@code padded} and {@code colsT}; the floats it leaves
+     * in that slack are unspecified.
      */
     static void im2colPatchMajorUnchecked(Conv2dGeometry g, float[] x, int xOffset, float[] colsT, int offset,
                                           int tapFrom, int tapTo, float[] padded, boolean vector) {
@@ -149,7 +152,8 @@ public final class Im2col {
             int c = t / taps, i = t % taps / kw, j = t % kw;
             int from = (c * hp + i) * wp + j;
             for (int oh = 0; oh < outH; oh++, from += sh * wp, d += outW) {
-                if (sw == 1 && vector && VectorIm2col.copyRun(padded, from, colsT, d, outW)) {
+                if (sw == 1 && vector) {
+                    VectorIm2col.copyRunSpilling(padded, from, colsT, d, outW);
                     continue;
                 }
                 for (int ow = 0; ow < outW; ow++) {

@@ -31,8 +31,8 @@ final class VectorIm2col {
     private static final boolean WIDE_AVAILABLE = VectorFloatSpecies.SPECIES.vectorBitSize() >= WIDE.vectorBitSize();
 
     /**
-     * Floats past a padded image that {@link #addRow} may add +0 to, so a padded buffer needs them as slack: one
-     * vector of the widest species.
+     * Floats past a padded image that {@link #addRow} may add +0 to, or {@link #copyRunSpilling} read, and past a
+     * patch block that {@link #copyRunSpilling} may write: one vector of the widest species.
      */
     static final int ROW_SLACK = 16;
 
@@ -76,37 +76,17 @@ final class VectorIm2col {
     }
 
     /**
-     * Copies a run of {@code length} floats, {@code src[from ..]} to {@code dst[to ..]}, with the widest vectors that
-     * fit in it, the last one overlapping the one before, so nothing outside either run is touched. Returns false,
-     * copying nothing, for runs shorter than 4 floats.
+     * Copies a run of {@code length >= 1} floats, {@code src[from ..]} to {@code dst[to ..]}, as whole vectors of the
+     * JVM's species: up to {@link #ROW_SLACK}{@code - 1} floats past the run are read and written too, so the caller
+     * writes runs in increasing order (each spill is rewritten by the next run) and leaves that much slack after
+     * the last run and after its source.
      */
-    static boolean copyRun(float[] src, int from, float[] dst, int to, int length) {
-        if (length >= LANES) {
-            copyRunFull(src, from, dst, to, length);
-        } else if (WIDE_AVAILABLE && length >= WIDE_LANES) {
-            copyRunWide(src, from, dst, to, length);
-        } else if (length >= RUN_LANES) {
-            copyRow(src, from, dst, to, length);
-        } else {
-            return false;
-        }
-        return true;
-    }
-
-    // One species a method: a method that mixed the wide and 256-bit species in one body sometimes stayed in
-    // C1-compiled code and boxed every vector (bench train: 275 MB allocated and 90 ms a step instead of 74).
-    private static void copyRunFull(float[] src, int from, float[] dst, int to, int length) {
-        for (int j = 0; j < length - LANES; j += LANES) {
+    static void copyRunSpilling(float[] src, int from, float[] dst, int to, int length) {
+        // One species only: a version that copied 8-15 floats with the 256-bit species on a 512-bit machine sometimes
+        // stayed in code that boxed every vector (bench train: 275 MB allocated and 90 ms a step instead of 74).
+        for (int j = 0; j < length; j += LANES) {
             FloatVector.fromArray(SPECIES, src, from + j).intoArray(dst, to + j);
         }
-        FloatVector.fromArray(SPECIES, src, from + length - LANES).intoArray(dst, to + length - LANES);
-    }
-
-    private static void copyRunWide(float[] src, int from, float[] dst, int to, int length) {
-        for (int j = 0; j < length - WIDE_LANES; j += WIDE_LANES) {
-            FloatVector.fromArray(WIDE, src, from + j).intoArray(dst, to + j);
-        }
-        FloatVector.fromArray(WIDE, src, from + length - WIDE_LANES).intoArray(dst, to + length - WIDE_LANES);
     }
 
     /**
