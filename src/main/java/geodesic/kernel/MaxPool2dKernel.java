@@ -83,9 +83,8 @@ public final class MaxPool2dKernel {
         int plane = g.height() * g.width(), outPlane = g.outHeight() * g.outWidth();
         boolean vectorRows = vector && g.kernel() == 2 && g.stride() == 2;
         forEachPlaneRange(planes, (from, to) -> {
-            float[] taps = vectorRows ? VectorMaxPool.taps() : null;
             for (int q = from; q < to; q++) {
-                poolPlane(x, q * plane, y, argmax, q * outPlane, taps);
+                poolPlane(x, q * plane, y, argmax, q * outPlane, vectorRows);
             }
         });
     }
@@ -126,8 +125,8 @@ public final class MaxPool2dKernel {
         });
     }
 
-    /** One plane; {@code taps} is {@link VectorMaxPool#taps()} for 2 x 2, stride-2 windows on vectors, else null. */
-    private void poolPlane(float[] x, int in, float[] y, int[] argmax, int out, float[] taps) {
+    /** One plane; {@code vectorRows} for 2 x 2, stride-2 windows through {@link VectorMaxPool}. */
+    private void poolPlane(float[] x, int in, float[] y, int[] argmax, int out, boolean vectorRows) {
         int width = geometry.width(), k = geometry.kernel(), s = geometry.stride();
         int outH = geometry.outHeight(), outW = geometry.outWidth();
         int last = k * k - 1;
@@ -135,7 +134,7 @@ public final class MaxPool2dKernel {
         int o = out;
         for (int oh = 0; oh < outH; oh++) {
             int row = in + oh * s * width;
-            int first = taps != null ? VectorMaxPool.poolRow(x, row, width, outW, y, argmax, o, outEnd, taps) : 0;
+            int first = vectorRows ? VectorMaxPool.poolRow(x, row, width, outW, y, argmax, o, outEnd) : 0;
             o += first;
             for (int ow = first; ow < outW; ow++, o++) {
                 int corner = row + ow * s;

@@ -1,6 +1,7 @@
 package geodesic.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
@@ -9,7 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@link MaxPool2dKernel}'s forward pass for 2 x 2 windows at stride 2, the common case, {@code LANES} windows at a
  * time: two input rows are loaded as pairs of vectors and split into their even and odd columns (the four taps of
- * each window), and the maximum and its tap are chosen with compare-and-blend. Same results as the element loop bit
+ * each window), and the maximum and its flat index are chosen with compare-and-blend, the index in int lanes under the same
+ * masks. Same results as the element loop bit
  * for bit: a tap replaces the best so far when it is larger, or when it is NaN and the best is not, in row-major tap
  * order.
  *
@@ -23,8 +25,10 @@ final class VectorMaxPool {
     private static final int LANES = SPECIES.length();
     private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(SPECIES, i -> 2 * i);
     private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(SPECIES, i -> 2 * i + 1);
-    /** Each thread's tap numbers of one vector of windows, turned into flat indices element by element. */
-    private static final ThreadLocal<float[]> TAPS = ThreadLocal.withInitial(() -> new float[LANES]);
+    /** Argmax indices, one int lane per float lane, so the masks of the comparisons carry over. */
+    private static final VectorSpecies<Integer> INDEX = SPECIES.withLanes(int.class);
+    /** {@code 2 * lane}: each window's top-left tap relative to the first window's. */
+    private static final IntVector CORNERS = IntVector.zero(INDEX).addIndex(2);
 
     private VectorMaxPool() {
     }
@@ -32,13 +36,11 @@ final class VectorMaxPool {
     /**
      * Pools windows {@code ow = 0, 1, ...} of one output row: corners at {@code x[row + 2 * ow]}, input rows
      * {@code width} apart, outputs to {@code y[o + ow]} and {@code argmax[o + ow]} (flat indices into {@code x}).
-     * Outputs up to {@code outEnd} (exclusive, the plane's end) may be overwritten past the row. {@code taps} is
-     * the calling thread's {@link #taps()}.
+     * Outputs up to {@code outEnd} (exclusive, the plane's end) may be overwritten past the row.
      *
      * @return the first column not pooled; the caller pools columns from there to {@code outW} itself
      */
-    static int poolRow(float[] x, int row, int width, int outW, float[] y, int[] argmax, int o, int outEnd,
-                       float[] taps) {
+    static int poolRow(float[] x, int row, int width, int outW, float[] y, int[] argmax, int o, int outEnd) {
         int ow = 0;
         for (; ow < outW && o + ow + LANES <= outEnd && row + width + 2 * (ow + LANES) <= x.length; ow += LANES) {
             int c = row + 2 * ow;
@@ -47,32 +49,23 @@ final class VectorMaxPool {
             FloatVector bottom0 = FloatVector.fromArray(SPECIES, x, c + width);
             FloatVector bottom1 = FloatVector.fromArray(SPECIES, x, c + width + LANES);
             FloatVector best = top0.rearrange(EVEN, top1);
-            FloatVector tap = FloatVector.zero(SPECIES);
+            IntVector index = IntVector.broadcast(INDEX, c).add(CORNERS);
             FloatVector next = top0.rearrange(ODD, top1);
             VectorMask<Float> take = replaces(next, best);
             best = best.blend(next, take);
-            tap = tap.blend(1f, take);
+            IntVector offset = IntVector.zero(INDEX).blend(1, take.cast(INDEX));
             next = bottom0.rearrange(EVEN, bottom1);
             take = replaces(next, best);
             best = best.blend(next, take);
-            tap = tap.blend(2f, take);
+            offset = offset.blend(width, take.cast(INDEX));
             next = bottom0.rearrange(ODD, bottom1);
             take = replaces(next, best);
             best = best.blend(next, take);
-            tap = tap.blend(3f, take);
+            offset = offset.blend(width + 1, take.cast(INDEX));
             best.intoArray(y, o + ow);
-            tap.intoArray(taps, 0);
-            for (int n = 0, at = o + ow; n < LANES; n++, at++) {
-                int t = (int) taps[n];
-                argmax[at] = c + 2 * n + (t & 1) + (t >> 1) * width;
-            }
+            index.add(offset).intoArray(argmax, o + ow);
         }
         return Math.min(ow, outW);
-    }
-
-    /** The calling thread's scratch for {@link #poolRow}; fetch it once per batch of planes, not per row. */
-    static float[] taps() {
-        return TAPS.get();
     }
 
     /** Whether {@code next} replaces {@code best}: larger, or NaN over a number ({@code v != v} is the NaN test). */
