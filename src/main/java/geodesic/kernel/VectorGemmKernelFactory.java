@@ -27,8 +27,18 @@ final class VectorGemmKernelFactory {
      * @throws IllegalStateException if the template class file cannot be read or defined (a broken build)
      */
     static GemmMicroKernel forLayout(VectorSpecies<Float> species, boolean transA) {
-        List<Object> classData = List.of(species, VectorGemmPacking.aRowStride(transA), VectorGemmPacking.aStepStride(transA));
-        return KERNELS.computeIfAbsent(classData, VectorGemmKernelFactory::define);
+        return forStrides(species, VectorGemmPacking.aRowStride(transA), VectorGemmPacking.aStepStride(transA));
+    }
+
+    /**
+     * The kernel for {@code species} reading A with the given distances between rows and between steps: a packed
+     * layout, or a row-major A read where it lies ({@code rowStride = lda}, {@code stepStride = 1}). Each new pair
+     * defines a class, so callers keep the set of strides small.
+     *
+     * @throws IllegalStateException if the template class file cannot be read or defined (a broken build)
+     */
+    static GemmMicroKernel forStrides(VectorSpecies<Float> species, int rowStride, int stepStride) {
+        return KERNELS.computeIfAbsent(List.of(species, rowStride, stepStride), VectorGemmKernelFactory::define);
     }
 
     private static GemmMicroKernel define(List<Object> classData) {

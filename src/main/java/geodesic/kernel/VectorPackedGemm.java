@@ -1,5 +1,7 @@
 package geodesic.kernel;
 
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -20,11 +22,21 @@ final class VectorPackedGemm implements GemmRectangle {
     /** Columns of a packed B block: 2048 x 256 floats is 2 MiB, in L3; a multiple of every NR. */
     static final int NC = 2048;
 
+    /**
+     * Most row strides of A read in place, each a kernel class of its own: a model has a few; a service multiplying
+     * arbitrary shapes falls back to packing rather than define classes without bound.
+     */
+    private static final int MAX_IN_PLACE_STRIDES = 16;
+
+    private final VectorSpecies<Float> species;
     private final GemmMicroKernel rowMajorA;
     private final GemmMicroKernel transposedA;
     private final int nr;
+    /** Kernels reading a row-major A in place, by its row stride; a product's lda is usually one of a few. */
+    private final ConcurrentMap<Integer, GemmMicroKernel> inPlace = new ConcurrentHashMap<>();
 
     VectorPackedGemm(VectorSpecies<Float> species) {
+        this.species = species;
         this.rowMajorA = VectorGemmKernelFactory.forLayout(species, false);
         this.transposedA = VectorGemmKernelFactory.forLayout(species, true);
         this.nr = rowMajorA.nr();
@@ -40,6 +52,9 @@ final class VectorPackedGemm implements GemmRectangle {
         int kcMax = Math.ceilDiv(k, kSlices);
         GemmWorkspace ws = GemmWorkspace.current();
         GemmMicroKernel kernel = transA ? transposedA : rowMajorA;
+        // One B strip uses each A row once, so packing A was a copy as long as the work it fed (fc2: 128 x 256
+        // floats for 0.65 MFLOP); full row tiles of a row-major A are read where they lie instead.
+        GemmMicroKernel unpacked = !transA && !lowerOnly && colEnd - colStart <= nr ? inPlaceKernel(lda) : null;
         float[] ap = ws.a(Math.ceilDiv(Math.min(MC, rowEnd - rowStart), mr) * VectorGemmPacking.aStripSize());
         float[] bp = ws.b(GemmDriver.roundUp(Math.min(NC, colEnd - colStart), nr) * kcMax);
         float[] tile = ws.tile(mr * nr);
@@ -52,6 +67,28 @@ final class VectorPackedGemm implements GemmRectangle {
                 VectorGemmPacking.packB(transB, b, bOffset, ldb, p0, kc, jc, nc, nr, bp);
                 for (int ic = rowStart; ic < rowEnd; ic += MC) {
                     int mc = Math.min(MC, rowEnd - ic);
+                    if (unpacked != null) {
+                        int whole = mc - mc % mr;
+                        for (int ir = 0; ir < whole; ir += mr) {
+                            int cIndex = cOffset + jc + (ic + ir) * ldc;
+                            int aIndex = aOffset + (ic + ir) * lda + p0;
+                            if (nc == nr) {
+                                unpacked.multiply(kc, a, aIndex, bp, 0, c, cIndex, ldc, alpha, sliceBeta);
+                            } else {
+                                unpacked.multiply(kc, a, aIndex, bp, 0, tile, 0, nr, 1f, 0f);
+                                unpacked.storeEdge(tile, c, cIndex, ldc, mr, nc, alpha, sliceBeta);
+                            }
+                        }
+                        if (whole == mc) {
+                            continue;
+                        }
+                        // The last rows of the block, fewer than a tile, go through a packed strip.
+                        VectorGemmPacking.packA(false, a, aOffset, lda, ic + whole, mc - whole, p0, kc, ap);
+                        int cIndex = cOffset + jc + (ic + whole) * ldc;
+                        kernel.multiply(kc, ap, 0, bp, 0, tile, 0, nr, 1f, 0f);
+                        kernel.storeEdge(tile, c, cIndex, ldc, mc - whole, nc, alpha, sliceBeta);
+                        continue;
+                    }
                     VectorGemmPacking.packA(transA, a, aOffset, lda, ic, mc, p0, kc, ap);
                     for (int jr = 0; jr < nc; jr += nr) {
                         int cols = Math.min(nr, nc - jr);
@@ -73,6 +110,15 @@ final class VectorPackedGemm implements GemmRectangle {
                 }
             }
         }
+    }
+
+    /** The kernel reading a row-major A with row stride {@code lda} in place, or null past the class budget. */
+    private GemmMicroKernel inPlaceKernel(int lda) {
+        GemmMicroKernel kernel = inPlace.get(lda);
+        if (kernel == null && inPlace.size() < MAX_IN_PLACE_STRIDES) {
+            kernel = inPlace.computeIfAbsent(lda, s -> VectorGemmKernelFactory.forStrides(species, s, 1));
+        }
+        return kernel;
     }
 
     @Override

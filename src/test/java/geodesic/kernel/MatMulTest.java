@@ -113,6 +113,48 @@ class MatMulTest {
         }
     }
 
+    /**
+     * A one-strip product reads a row-major A in place with a kernel per row stride, up to a budget of strides;
+     * past it, products pack A again. Both give the reference's values, and the same bits for the same inputs.
+     */
+    @Test
+    void oneStripProductsStayCorrectPastTheInPlaceStrideBudget() {
+        MatMul mm = new VectorMatMul(VectorFloatSpecies.SPECIES, Parallelism.sequential());
+        Random rnd = new Random(43);
+        int m = 9, n = 3, k = 20;
+        float[] b = new float[k * n];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (float) rnd.nextGaussian();
+        }
+        float[] first = null;
+        for (int lda = k; lda < k + 24; lda++) {
+            float[] a = new float[m * lda];
+            for (int i = 0; i < m; i++) {
+                for (int p = 0; p < k; p++) {
+                    a[i * lda + p] = (float) Math.sin(i * 31 + p);
+                }
+            }
+            float[] c = new float[m * n];
+            mm.gemm(false, false, m, n, k, 1f, a, 0, lda, b, 0, n, 0f, c, 0, n);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double expected = 0;
+                    double scale = 0;
+                    for (int p = 0; p < k; p++) {
+                        expected += (double) a[i * lda + p] * b[p * n + j];
+                        scale += Math.abs((double) a[i * lda + p] * b[p * n + j]);
+                    }
+                    assertEquals(expected, c[i * n + j], 2 * (k + 2) * U * scale, "lda " + lda + " C(" + i + "," + j + ")");
+                }
+            }
+            if (first == null) {
+                first = c;
+            } else {
+                assertBitwiseEqual(first, c, "lda " + lda + " against lda " + k);
+            }
+        }
+    }
+
     @Test
     void alphaZeroOrEmptyKOnlyScalesCAndReadsNeitherAnorB() {
         for (Function<Parallelism, MatMul> impl : implementations()) {
