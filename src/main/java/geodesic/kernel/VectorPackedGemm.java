@@ -27,6 +27,8 @@ final class VectorPackedGemm implements GemmRectangle {
      * arbitrary shapes falls back to packing rather than define classes without bound.
      */
     private static final int MAX_IN_PLACE_STRIDES = 16;
+    /** Longest row-major A row read in place for two B strips: a tile's four rows then span a few lines. */
+    private static final int SHORT_ROW = 64;
 
     private final VectorSpecies<Float> species;
     private final GemmMicroKernel rowMajorA;
@@ -52,9 +54,13 @@ final class VectorPackedGemm implements GemmRectangle {
         int kcMax = Math.ceilDiv(k, kSlices);
         GemmWorkspace ws = GemmWorkspace.current();
         GemmMicroKernel kernel = transA ? transposedA : rowMajorA;
-        // One B strip uses each A row once, so packing A was a copy as long as the work it fed (fc2: 128 x 256
-        // floats for 0.65 MFLOP); full row tiles of a row-major A are read where they lie instead.
-        GemmMicroKernel unpacked = !transA && !lowerOnly && colEnd - colStart <= nr ? inPlaceKernel(lda) : null;
+        // Packing A copies m x k floats for 2 m n k flops: a large share when B is one or two strips. One strip
+        // uses each A row once (fc2: 128 x 256 floats for 0.65 MFLOP); two strips read it twice, cheap where a
+        // tile's rows lie in a few cache lines (conv1's 100352 x 25 patches). Such an A's full row tiles are read
+        // where they lie; with more strips (fc2.dX: 16) packing paid for itself.
+        int strips = Math.ceilDiv(colEnd - colStart, nr);
+        GemmMicroKernel unpacked = !transA && !lowerOnly && (strips == 1 || strips == 2 && lda <= SHORT_ROW)
+                ? inPlaceKernel(lda) : null;
         float[] ap = ws.a(Math.ceilDiv(Math.min(MC, rowEnd - rowStart), mr) * VectorGemmPacking.aStripSize());
         float[] bp = ws.b(GemmDriver.roundUp(Math.min(NC, colEnd - colStart), nr) * kcMax);
         float[] tile = ws.tile(mr * nr);
@@ -69,24 +75,26 @@ final class VectorPackedGemm implements GemmRectangle {
                     int mc = Math.min(MC, rowEnd - ic);
                     if (unpacked != null) {
                         int whole = mc - mc % mr;
-                        for (int ir = 0; ir < whole; ir += mr) {
-                            int cIndex = cOffset + jc + (ic + ir) * ldc;
-                            int aIndex = aOffset + (ic + ir) * lda + p0;
-                            if (nc == nr) {
-                                unpacked.multiply(kc, a, aIndex, bp, 0, c, cIndex, ldc, alpha, sliceBeta);
-                            } else {
-                                unpacked.multiply(kc, a, aIndex, bp, 0, tile, 0, nr, 1f, 0f);
-                                unpacked.storeEdge(tile, c, cIndex, ldc, mr, nc, alpha, sliceBeta);
+                        if (whole < mc) {
+                            // The last rows of the block, fewer than a tile, go through a packed strip.
+                            VectorGemmPacking.packA(false, a, aOffset, lda, ic + whole, mc - whole, p0, kc, ap);
+                        }
+                        for (int jr = 0; jr < nc; jr += nr) {
+                            int cols = Math.min(nr, nc - jr);
+                            for (int ir = 0; ir < mc; ir += mr) {
+                                int rows = Math.min(mr, mc - ir);
+                                int cIndex = cOffset + jc + jr + (ic + ir) * ldc;
+                                GemmMicroKernel k2 = rows == mr ? unpacked : kernel;
+                                float[] from = rows == mr ? a : ap;
+                                int aIndex = rows == mr ? aOffset + (ic + ir) * lda + p0 : 0;
+                                if (rows == mr && cols == nr) {
+                                    k2.multiply(kc, from, aIndex, bp, jr * kc, c, cIndex, ldc, alpha, sliceBeta);
+                                } else {
+                                    k2.multiply(kc, from, aIndex, bp, jr * kc, tile, 0, nr, 1f, 0f);
+                                    k2.storeEdge(tile, c, cIndex, ldc, rows, cols, alpha, sliceBeta);
+                                }
                             }
                         }
-                        if (whole == mc) {
-                            continue;
-                        }
-                        // The last rows of the block, fewer than a tile, go through a packed strip.
-                        VectorGemmPacking.packA(false, a, aOffset, lda, ic + whole, mc - whole, p0, kc, ap);
-                        int cIndex = cOffset + jc + (ic + whole) * ldc;
-                        kernel.multiply(kc, ap, 0, bp, 0, tile, 0, nr, 1f, 0f);
-                        kernel.storeEdge(tile, c, cIndex, ldc, mc - whole, nc, alpha, sliceBeta);
                         continue;
                     }
                     VectorGemmPacking.packA(transA, a, aOffset, lda, ic, mc, p0, kc, ap);
