@@ -60,8 +60,7 @@ public final class Im2col {
         int channels = g.channels(), height = g.height(), width = g.width();
         int kh = g.kernelH(), kw = g.kernelW();
         int outH = g.outHeight(), outW = g.outWidth();
-        int plane = height * width, patch = g.patchSize();
-        int blockEnd = colsOffset + g.positions() * patch;
+        int plane = height * width;
         boolean vectorRows = vector && VectorIm2col.copiesRows(kw);
         int d = colsOffset;
         for (int oh = 0; oh < outH; oh++) {
@@ -72,10 +71,6 @@ public final class Im2col {
                 int jLo = Math.max(0, -iw0), jHi = Math.min(kw, width - iw0);
                 int s = xOffset + ih0 * width + iw0;
                 if (iLo == 0 && iHi == kh && jLo == 0 && jHi == kw) {
-                    if (vectorRows && VectorIm2col.copyWindowWide(g, x, s, cols, d, blockEnd)) {
-                        d += patch;
-                        continue;
-                    }
                     for (int c = 0; c < channels; c++, s += plane) {
                         for (int i = 0, r = s; i < kh; i++, r += width, d += kw) {
                             if (vectorRows) {
@@ -187,8 +182,8 @@ public final class Im2col {
     }
 
     /**
-     * Floats of the {@code padded} buffer {@link #col2imPatchMajorUnchecked} needs: the input extent the windows
-     * cover, {@code C x ((outH-1)*strideH + kernelH) x ((outW-1)*strideW + kernelW)}, plus {@code slack}.
+     * Floats of the {@code padded} buffer {@link #im2colPatchMajorUnchecked} and {@link #col2imPatchMajorUnchecked}
+     * need: the input extent the windows cover, {@code C x ((outH-1)*strideH + kernelH) x ((outW-1)*strideW + kernelW)}, plus {@code slack}.
      */
     static int paddedLength(Conv2dGeometry g, int slack) {
         return g.channels() * paddedHeight(g) * paddedWidth(g) + slack;
@@ -207,17 +202,10 @@ public final class Im2col {
      * patch-major block {@code colsT[offset ..]} ({@code patch x P}, entry {@code (tap, pos)} at
      * {@code tap * P + pos}). Sums run in a zero-initialized, padded copy of the image ({@link #paddedLength} floats
      * at least), taps in storage order and positions in order within a tap, so no tap needs clipping; its interior is
-     * then copied out, pixels no window covers getting zero.
-     */
-    static void col2imPatchMajorUnchecked(Conv2dGeometry g, float[] colsT, int offset, float[] dx, int dxOffset,
-                                          float[] padded) {
-        col2imPatchMajorUnchecked(g, colsT, offset, dx, dxOffset, padded, false);
-    }
-
-    /**
-     * As above; with {@code vector} and stride 1, where a tap's contributions to one padded row are {@code outW}
-     * consecutive floats, rows are added by {@link VectorIm2col#addRow} (same results bit for bit), which needs the
-     * incubator module loaded and {@link #paddedLength} to include its {@link VectorIm2col#ROW_SLACK}.
+     * then copied out, pixels no window covers getting zero. With {@code vector} and stride 1, where a tap's
+     * contributions to one padded row are {@code outW} consecutive floats, rows are added by
+     * {@link VectorIm2col#addRow} (same results bit for bit), which needs the incubator module loaded and
+     * {@link #paddedLength} to include its {@link VectorIm2col#ROW_SLACK}.
      */
     static void col2imPatchMajorUnchecked(Conv2dGeometry g, float[] colsT, int offset, float[] dx, int dxOffset,
                                           float[] padded, boolean vector) {

@@ -9,8 +9,10 @@ import jdk.incubator.vector.VectorSpecies;
  * row additions, with the same results bit for bit (copies and single additions round alike). Im2col's loops call
  * them when asked to; this class needs the incubator module loaded.
  *
- * <p>Window rows are runs of {@code kernelW} contiguous pixels, 3 to 11 floats in practice, and element loops that
- * short ran at about 3 cycles a float: im2col and col2im were 22% of a CNN training step.
+ * <p>Position-major window rows are runs of {@code kernelW} contiguous pixels, 3 to 11 floats in practice, and
+ * element loops that short made im2col and col2im 22% of a CNN training step (JFR profile of {@code bench train}).
+ * Patch-major rows are runs of whole output rows. Every copy uses the JVM's species, or the 128-bit one for window
+ * rows: a 256-bit copy on a 512-bit machine sometimes stayed in code that boxed every vector.
  */
 final class VectorIm2col {
     private static final VectorSpecies<Float> SPECIES = VectorFloatSpecies.SPECIES;
@@ -22,13 +24,6 @@ final class VectorIm2col {
      */
     private static final VectorSpecies<Float> RUN = FloatVector.SPECIES_128;
     private static final int RUN_LANES = RUN.length();
-    /**
-     * Window rows of 4 to 8 floats go as one 8-float store where the hardware has 256-bit vectors, overwriting up
-     * to 3 floats of the next row (ConvBenchmark, 32x14x14 5x5 layer at batch 128, one thread: 61.8 against 67.0 ms).
-     */
-    private static final VectorSpecies<Float> WIDE = FloatVector.SPECIES_256;
-    private static final int WIDE_LANES = WIDE.length();
-    private static final boolean WIDE_AVAILABLE = VectorFloatSpecies.SPECIES.vectorBitSize() >= WIDE.vectorBitSize();
 
     /**
      * Floats past a padded image that {@link #addRow} may add +0 to, or {@link #copyRunSpilling} read, and past a
@@ -51,28 +46,6 @@ final class VectorIm2col {
             FloatVector.fromArray(RUN, x, r + j).intoArray(cols, d + j);
         }
         FloatVector.fromArray(RUN, x, r + tail).intoArray(cols, d + tail);
-    }
-
-    /**
-     * Copies one whole window (all channels) starting at pixel {@code s} to {@code cols[d ..]} with one 8-float store a
-     * row, when 256-bit vectors exist and {@code kernelW <= 8}: rows are written in increasing order, so the up to 3
-     * floats a store writes past its row are rewritten right after. Returns false, writing nothing, when it does not
-     * apply or the last store would pass {@code blockEnd} (the image's own block) or read past {@code x}.
-     */
-    static boolean copyWindowWide(Conv2dGeometry g, float[] x, int s, float[] cols, int d, int blockEnd) {
-        int channels = g.channels(), kh = g.kernelH(), kw = g.kernelW(), width = g.width();
-        int plane = g.height() * width;
-        int lastRow = s + (channels - 1) * plane + (kh - 1) * width;
-        if (!WIDE_AVAILABLE || kw > WIDE_LANES || d + g.patchSize() + WIDE_LANES - kw > blockEnd
-                || lastRow + WIDE_LANES > x.length) {
-            return false;
-        }
-        for (int c = 0; c < channels; c++, s += plane) {
-            for (int i = 0, r = s; i < kh; i++, r += width, d += kw) {
-                FloatVector.fromArray(WIDE, x, r).intoArray(cols, d);
-            }
-        }
-        return true;
     }
 
     /**

@@ -83,7 +83,7 @@ class Im2colTest {
         Arrays.fill(dx, Float.NaN);
         float[] padded = new float[Im2col.paddedLength(g, 0)];
         Arrays.fill(padded, Float.NaN);
-        Im2col.col2imPatchMajorUnchecked(g, colsT, offset, dx, dxOffset, padded);
+        Im2col.col2imPatchMajorUnchecked(g, colsT, offset, dx, dxOffset, padded, false);
         for (int i = 0; i < dx.length; i++) {
             int pixel = i - dxOffset;
             if (pixel < 0 || pixel >= g.inputSize()) {
